@@ -1,0 +1,49 @@
+// Two bundles: the extension host and CLI (CommonJS for Node) and the webviews (ESM for the browser).
+import { context, build } from 'esbuild';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  legalComments: 'none',
+  logLevel: 'info',
+};
+
+const host = {
+  ...common,
+  entryPoints: { extension: 'src/vscode/extension.ts', cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
+const webviewEntries = existsSync('webview')
+  ? Object.fromEntries(
+      readdirSync('webview', { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(path.join('webview', d.name, 'main.ts')))
+        .map((d) => [d.name, path.join('webview', d.name, 'main.ts')]),
+    )
+  : {};
+
+const webview = {
+  ...common,
+  entryPoints: webviewEntries,
+  outdir: 'dist/webview',
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+};
+
+const configs = Object.keys(webviewEntries).length > 0 ? [host, webview] : [host];
+if (watch) {
+  for (const config of configs) await (await context(config)).watch();
+} else {
+  await Promise.all(configs.map((config) => build(config)));
+}

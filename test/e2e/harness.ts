@@ -1,0 +1,482 @@
+/**
+ * Drives a real VS Code (code-server) in headless Chromium for end-to-end tests.
+ *
+ * Start one instance per suite (a start costs ~10 s), not per test:
+ *
+ *   const vscode = await startCodeServer({ vsixPath, workspaceDir, suite: 'cockpit' });
+ *   await vscode.runCommand('Cockpit: Open');
+ *   await vscode.webviewFrame('publisher.name').getByText('…').waitFor();
+ *   await vscode.stop({ failed });   // failed → screenshots and logs kept in artifacts/<suite>/
+ *
+ * Every process runs with a throw-away HOME, so nothing touches the real profile.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { access, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { ensureInstalled, type E2EPaths } from './setup.ts';
+
+const execFileAsync = promisify(execFile);
+
+const ARTIFACTS_DIR = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+const INSTALL_EXTENSION_TIMEOUT_MS = 120_000;
+const SERVER_READY_TIMEOUT_MS = 60_000;
+const WORKBENCH_TIMEOUT_MS = 90_000;
+/** Contributed commands show up only once the extension host has scanned extensions (~10 s). */
+const COMMAND_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+/** Hard cap on a server's life, so a test process killed without cleanup leaves nothing running. */
+const DEFAULT_MAX_LIFETIME_MS = 60 * 60_000;
+
+/** Keeps the screen clean and everything offline: no telemetry, updates, start page, AI or tips. */
+const BASE_SETTINGS: Record<string, unknown> = {
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'update.showReleaseNotes': false,
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+};
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Resolve no host name at all: the page must only ever talk to code-server on 127.0.0.1.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+
+export interface StartOptions {
+  vsixPath: string;
+  workspaceDir: string;
+  /** User settings merged over the clean defaults. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so for the extension host. */
+  env?: Record<string, string>;
+  /** Name of the artifacts sub-folder kept when the suite fails. */
+  suite?: string;
+  maxLifetimeMs?: number;
+}
+
+export interface LogPaths {
+  /** code-server's own stdout and stderr. */
+  server: string;
+  /** Output of `--install-extension`. */
+  installExtension: string;
+  /** Extension host logs, including the extensions' output channels. */
+  extensionHost: string[];
+  /** Every log file below the user-data dir. */
+  all: string[];
+}
+
+export interface StartTimings {
+  installExtensionMs: number;
+  serverReadyMs: number;
+  workbenchMs: number;
+}
+
+export interface CodeServer {
+  page: Page;
+  /** Base URL of the server, e.g. `http://127.0.0.1:PORT`. */
+  url: string;
+  timings: StartTimings;
+  runCommand(title: string): Promise<void>;
+  webviewFrame(extensionId: string): FrameLocator;
+  statusBarItem(textOrRegex: string | RegExp): Locator;
+  reloadWindow(): Promise<void>;
+  screenshot(name: string): Promise<string>;
+  logs(): Promise<LogPaths>;
+  /** Idempotent. With `failed`, keeps screenshots and logs in `test/e2e/artifacts/<suite>/`. */
+  stop(options?: { failed?: boolean }): Promise<void>;
+}
+
+interface Dirs {
+  root: string;
+  home: string;
+  userData: string;
+  extensions: string;
+  screenshots: string;
+  tmp: string;
+}
+
+interface RunState {
+  dirs: Dirs;
+  suite: string;
+  stopped: boolean;
+  server?: ChildProcess;
+  browser?: Browser;
+  page?: Page;
+}
+
+export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
+  await access(options.vsixPath).catch(() => {
+    throw new Error(`VSIX not found: ${options.vsixPath}`);
+  });
+  const paths = await ensureInstalled();
+  const dirs = await makeDirs();
+  const env = isolatedEnv(dirs, options.env);
+  await writeUserSettings(dirs, { ...BASE_SETTINGS, ...options.settings });
+
+  const state: RunState = { dirs, suite: options.suite ?? 'default', stopped: false };
+  try {
+    let started = Date.now();
+    await installExtension(paths, dirs, env, options.vsixPath);
+    const installExtensionMs = Date.now() - started;
+
+    started = Date.now();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    state.server = spawnServer(paths, dirs, env, port, options.maxLifetimeMs ?? DEFAULT_MAX_LIFETIME_MS);
+    await waitForHealthz(url, state.server);
+    const serverReadyMs = Date.now() - started;
+
+    started = Date.now();
+    state.browser = await chromium.launch({
+      executablePath: paths.chromium,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      env,
+      timeout: 60_000,
+    });
+    const context = await state.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    state.page = await context.newPage();
+    await state.page.goto(`${url}/?folder=${encodeURIComponent(options.workspaceDir)}`, {
+      timeout: WORKBENCH_TIMEOUT_MS,
+    });
+    await waitForWorkbench(state.page);
+    const workbenchMs = Date.now() - started;
+
+    return session(state, state.page, url, { installExtensionMs, serverReadyMs, workbenchMs });
+  } catch (error) {
+    await stop(state, true);
+    throw error;
+  }
+}
+
+function session(state: RunState, page: Page, url: string, timings: StartTimings): CodeServer {
+  const runCommand = (title: string): Promise<void> => runPaletteCommand(page, title);
+  return {
+    page,
+    url,
+    timings,
+    runCommand,
+    webviewFrame: (extensionId) =>
+      page.frameLocator(`iframe.webview.ready[src*="extensionId=${extensionId}"]`).frameLocator('iframe#active-frame'),
+    statusBarItem: (textOrRegex) => statusBarItem(page, textOrRegex),
+    reloadWindow: async () => {
+      await Promise.all([
+        page.waitForEvent('load', { timeout: WORKBENCH_TIMEOUT_MS }),
+        runCommand('Developer: Reload Window'),
+      ]);
+      await waitForWorkbench(page);
+    },
+    screenshot: (name) => screenshot(state, name),
+    logs: () => logPaths(state.dirs),
+    stop: (opts) => stop(state, opts?.failed ?? false),
+  };
+}
+
+async function makeDirs(): Promise<Dirs> {
+  const root = await mkdtemp(join(tmpdir(), 'devguide-e2e-'));
+  const dirs: Dirs = {
+    root,
+    home: join(root, 'home'),
+    userData: join(root, 'user-data'),
+    extensions: join(root, 'extensions'),
+    screenshots: join(root, 'screenshots'),
+    tmp: join(root, 'tmp'),
+  };
+  for (const dir of [dirs.home, dirs.userData, dirs.extensions, dirs.screenshots, dirs.tmp]) {
+    await mkdir(dir, { recursive: true });
+  }
+  return dirs;
+}
+
+/**
+ * The caller's environment with a throw-away HOME/XDG/TMPDIR. Variables of an enclosing VS Code or
+ * code-server are dropped: with them code-server would hand its arguments to that instance.
+ */
+function isolatedEnv(dirs: Dirs, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(VSCODE_|CODE_SERVER_|ELECTRON_)/.test(key)) env[key] = value;
+  }
+  return {
+    ...env,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: join(dirs.home, '.config'),
+    XDG_DATA_HOME: join(dirs.home, '.local', 'share'),
+    XDG_CACHE_HOME: join(dirs.home, '.cache'),
+    TMPDIR: dirs.tmp,
+    // Point the marketplace at a closed local port instead of letting it look up open-vsx.org.
+    EXTENSIONS_GALLERY: JSON.stringify({
+      serviceUrl: 'http://127.0.0.1:9/gallery',
+      itemUrl: 'http://127.0.0.1:9/item',
+    }),
+    ...extra,
+  };
+}
+
+async function writeUserSettings(dirs: Dirs, settings: Record<string, unknown>): Promise<void> {
+  const userDir = join(dirs.userData, 'User');
+  await mkdir(userDir, { recursive: true });
+  await writeFile(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
+function serverArgs(paths: E2EPaths, dirs: Dirs): string[] {
+  return [paths.codeServerEntry, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
+}
+
+async function installExtension(paths: E2EPaths, dirs: Dirs, env: NodeJS.ProcessEnv, vsixPath: string): Promise<void> {
+  const logFile = join(dirs.root, 'install-extension.log');
+  const args = [...serverArgs(paths, dirs), '--install-extension', vsixPath];
+  try {
+    const { stdout, stderr } = await execFileAsync(paths.node, args, {
+      env,
+      timeout: INSTALL_EXTENSION_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
+    await writeFile(logFile, stdout + stderr);
+    // code-server exits 0 even when the VSIX is rejected; only this line means success.
+    if (!/successfully installed/i.test(stdout)) {
+      throw new Error(`code-server did not install ${vsixPath}:\n${stdout}${stderr}`);
+    }
+  } catch (error) {
+    await writeFile(logFile, String(error));
+    throw error;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('No free port found'))));
+    });
+  });
+}
+
+function spawnServer(
+  paths: E2EPaths,
+  dirs: Dirs,
+  env: NodeJS.ProcessEnv,
+  port: number,
+  maxLifetimeMs: number,
+): ChildProcess {
+  const args = [
+    ...serverArgs(paths, dirs),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
+  const log = createWriteStream(join(dirs.root, 'code-server.log'));
+  // `timeout` bounds the server's life even if this process dies without calling stop(); code-server
+  // and its extension hosts exit when their parent goes. Own process group: stop() kills it whole.
+  const server = spawn('timeout', ['--kill-after=10', `${Math.ceil(maxLifetimeMs / 1000)}`, paths.node, ...args], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.pipe(log);
+  server.stderr?.pipe(log);
+  const killOnExit = (): void => killGroup(server, 'SIGKILL');
+  process.once('exit', killOnExit);
+  server.once('exit', () => process.off('exit', killOnExit));
+  return server;
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function waitForHealthz(url: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + SERVER_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`code-server exited early (${server.exitCode ?? server.signalCode}); see code-server.log`);
+    }
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`code-server did not answer ${url}/healthz within ${SERVER_READY_TIMEOUT_MS} ms`);
+}
+
+async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: WORKBENCH_TIMEOUT_MS });
+}
+
+/**
+ * Runs a command through the palette. The palette lists a contributed command only after the
+ * extension host registered it and does not refresh an open list, so the query is retyped until
+ * the row shows up. The exact row is clicked: Enter would run the first, fuzzy-matched, row.
+ */
+async function runPaletteCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+  const deadline = Date.now() + COMMAND_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (!(await input.isVisible())) await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+    if (await input.isVisible()) {
+      // Clearing first guarantees a change, so the palette queries the commands again.
+      await input.fill('');
+      await input.fill(`>${title}`);
+      try {
+        await row.first().waitFor({ state: 'visible', timeout: 3000 });
+        await row.first().click();
+        await input.waitFor({ state: 'hidden', timeout: 5000 });
+        return;
+      } catch {
+        // Not registered yet (or the palette lost focus): retype.
+      }
+    }
+  }
+  throw new Error(`Command "${title}" did not show up in the command palette within ${COMMAND_TIMEOUT_MS} ms`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `$(icon) text` is matched as the text plus the rendered `codicon-icon` span. */
+function statusBarItem(page: Page, textOrRegex: string | RegExp): Locator {
+  const items = page.locator('#workbench\\.parts\\.statusbar .statusbar-item');
+  if (textOrRegex instanceof RegExp) return items.filter({ hasText: textOrRegex });
+  let locator = items;
+  const icons = [...textOrRegex.matchAll(/\$\(([\w-]+)(?:~[\w-]+)?\)/g)].map((m) => m[1]);
+  for (const icon of icons) locator = locator.filter({ has: page.locator(`.codicon-${icon}`) });
+  const text = textOrRegex.replace(/\$\([\w~-]+\)/g, '').trim();
+  return text ? locator.filter({ hasText: text }) : locator;
+}
+
+async function screenshot(state: RunState, name: string): Promise<string> {
+  if (!state.page) throw new Error('No page to take a screenshot of');
+  const file = join(state.dirs.screenshots, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await state.page.screenshot({ path: file, timeout: 10_000 });
+  return file;
+}
+
+async function logPaths(dirs: Dirs): Promise<LogPaths> {
+  const logsDir = join(dirs.userData, 'logs');
+  const entries = await readdir(logsDir, { recursive: true }).catch(() => []);
+  const all = entries.filter((file) => file.endsWith('.log')).map((file) => join(logsDir, file));
+  return {
+    server: join(dirs.root, 'code-server.log'),
+    installExtension: join(dirs.root, 'install-extension.log'),
+    extensionHost: all.filter((file) => /[\\/]exthost\d*[\\/]/.test(file)),
+    all,
+  };
+}
+
+async function stop(state: RunState, failed: boolean): Promise<void> {
+  if (state.stopped) return;
+  state.stopped = true;
+  if (failed) await screenshot(state, 'at-stop').catch(() => undefined);
+  await withTimeout(state.browser?.close(), STOP_TIMEOUT_MS);
+  if (state.server) await stopServer(state.server);
+  if (failed) await keepArtifacts(state);
+  await rm(state.dirs.root, { recursive: true, force: true, maxRetries: 3 });
+}
+
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  killGroup(server, 'SIGTERM');
+  if (!(await withTimeout(exited, STOP_TIMEOUT_MS))) killGroup(server, 'SIGKILL');
+  // The group may outlive its leader (extension host, pty host): make sure none is left.
+  try {
+    if (server.pid !== undefined) process.kill(-server.pid, 'SIGKILL');
+  } catch {
+    // Nothing left.
+  }
+}
+
+/** Resolves to whether `promise` settled in time; never rejects. */
+async function withTimeout(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!promise) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  return result;
+}
+
+async function keepArtifacts(state: RunState): Promise<void> {
+  const target = join(ARTIFACTS_DIR, state.suite.replace(/[^\w.-]+/g, '_'));
+  await rm(target, { recursive: true, force: true });
+  await mkdir(target, { recursive: true });
+  await cp(state.dirs.screenshots, join(target, 'screenshots'), { recursive: true });
+  for (const file of ['code-server.log', 'install-extension.log']) {
+    await cp(join(state.dirs.root, file), join(target, file)).catch(() => undefined);
+  }
+  await cp(join(state.dirs.userData, 'logs'), join(target, 'logs'), { recursive: true }).catch(() => undefined);
+  console.error(`[e2e] kept screenshots and logs in ${target}`);
+}
+
+/**
+ * A temp folder that is a git repository with one commit. Global and system git config are
+ * ignored so the developer's hooks, signing or templates cannot interfere.
+ */
+export async function makeGitWorkspace(
+  files: Record<string, string> = { 'README.md': '# e2e workspace\n' },
+): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'devguide-e2e-workspace-'));
+  for (const [name, content] of Object.entries(files)) {
+    const file = join(dir, name);
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, content);
+  }
+  const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  const git = (...args: string[]): Promise<unknown> => execFileAsync('git', args, { cwd: dir, env, timeout: 30_000 });
+  await git('init', '--quiet', '--initial-branch=main');
+  await git('config', 'user.email', 'e2e@example.invalid');
+  await git('config', 'user.name', 'E2E Test');
+  await git('config', 'commit.gpgsign', 'false');
+  await git('add', '--all');
+  await git('commit', '--quiet', '--message', 'Initial commit');
+  return dir;
+}
