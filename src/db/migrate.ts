@@ -7,10 +7,11 @@ import { ensureMonthlyPartitions } from './partitions.js';
 import { seed } from './seed.js';
 import { applyTidbExtras } from './tidb.js';
 
-/** Data model versions, oldest first. A migration's version is in its tag: `0002_v1.1.0_…`. */
-export const MODEL_VERSIONS = ['1.0.0', '1.1.0'] as const;
-export type ModelVersion = (typeof MODEL_VERSIONS)[number];
-export const LATEST_VERSION: ModelVersion = '1.1.0';
+/**
+ * A data model version (SemVer `x.y.z`). Each migration names the version it belongs to in its tag
+ * (`0002_v1.1.0_…`); versions are applied in journal order, which is also SemVer order.
+ */
+export type ModelVersion = string;
 
 const MIGRATIONS_TABLE = '__drizzle_migrations';
 const LOCK_NAME = 'devguide_cockpit_migrate';
@@ -47,15 +48,20 @@ export function readSteps(folder: string): MigrationStep[] {
   const metas = readMigrationFiles({ migrationsFolder: folder });
   return journal.entries.map((entry, i) => {
     const version = /_v(\d+\.\d+\.\d+)_/.exec(entry.tag)?.[1];
-    if (!isModelVersion(version)) throw new Error(`Migration ${entry.tag} does not name a known model version.`);
+    if (!version) throw new Error(`Migration ${entry.tag} does not name its model version (…_v1.2.0_…).`);
     const meta = metas[i];
     if (!meta) throw new Error(`Migration ${entry.tag} has no SQL file.`);
     return { tag: entry.tag, version, meta };
   });
 }
 
-export function isModelVersion(value: string | undefined): value is ModelVersion {
-  return (MODEL_VERSIONS as readonly string[]).includes(value ?? '');
+/** The model versions that have migrations, oldest first. */
+export function modelVersions(folder = defaultMigrationsFolder()): ModelVersion[] {
+  return [...new Set(readSteps(folder).map((s) => s.version))];
+}
+
+export function isModelVersion(value: string | undefined, folder = defaultMigrationsFolder()): value is ModelVersion {
+  return value !== undefined && modelVersions(folder).includes(value);
 }
 
 export interface MigrateOptions {
@@ -82,8 +88,11 @@ export async function migrate(database: Database, options: MigrateOptions = {}):
   const started = performance.now();
   const log = options.log ?? (() => undefined);
   const folder = options.folder ?? defaultMigrationsFolder();
-  const target = options.to ?? LATEST_VERSION;
-  const steps = readSteps(folder).filter((s) => MODEL_VERSIONS.indexOf(s.version) <= MODEL_VERSIONS.indexOf(target));
+  const versions = modelVersions(folder);
+  const latest = versions[versions.length - 1];
+  const target = options.to ?? latest;
+  if (target === undefined || !versions.includes(target)) throw new Error(`Unknown model version ${target}.`);
+  const steps = readSteps(folder).filter((s) => versions.indexOf(s.version) <= versions.indexOf(target));
   log(`Database: ${database.server.dialect} ${database.server.version} (${database.server.raw}).`);
 
   // Everything that changes the schema runs under the lock, partition maintenance included.
@@ -105,7 +114,7 @@ export async function migrate(database: Database, options: MigrateOptions = {}):
     else log(`TiDB extras (TiFlash replicas, AUTO_RANDOM) skipped: the server is ${database.server.dialect}.`);
 
     const version = await currentVersion(database, folder);
-    if (version === LATEST_VERSION) await seed(database);
+    if (version === latest) await seed(database);
     return { applied, version };
   });
   return { applied, version, durationMs: performance.now() - started };
@@ -157,7 +166,7 @@ export async function currentVersion(
   const applied = await appliedHashes(database);
   const steps = readSteps(folder);
   let version: ModelVersion | null = null;
-  for (const candidate of MODEL_VERSIONS) {
+  for (const candidate of modelVersions(folder)) {
     const own = steps.filter((s) => s.version === candidate);
     if (own.length > 0 && own.every((s) => applied.has(s.meta.hash))) version = candidate;
     else break;
