@@ -127,6 +127,44 @@ interface RunState {
   page?: Page;
 }
 
+export interface ServedCodeServer {
+  /** Base URL, e.g. `http://127.0.0.1:PORT`. */
+  url: string;
+  /** The URL that opens the workspace folder. */
+  workspaceUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs the VSIX into a throw-away profile and serves code-server, without a browser: what
+ * `npm start` uses so a developer opens the printed URL in their own browser.
+ */
+export async function serveCodeServer(options: StartOptions & { port?: number }): Promise<ServedCodeServer> {
+  await access(options.vsixPath).catch(() => {
+    throw new Error(`VSIX not found: ${options.vsixPath}`);
+  });
+  const paths = await ensureInstalled();
+  const dirs = await makeDirs();
+  const env = isolatedEnv(dirs, options.env);
+  await writeUserSettings(dirs, { ...BASE_SETTINGS, ...options.settings });
+  const state: RunState = { dirs, suite: options.suite ?? 'serve', stopped: false };
+  try {
+    await installExtension(paths, dirs, env, options.vsixPath);
+    const port = options.port ?? (await freePort());
+    const url = `http://127.0.0.1:${port}`;
+    state.server = spawnServer(paths, dirs, env, port, options.maxLifetimeMs ?? DEFAULT_MAX_LIFETIME_MS);
+    await waitForHealthz(url, state.server);
+    return {
+      url,
+      workspaceUrl: `${url}/?folder=${encodeURIComponent(options.workspaceDir)}`,
+      stop: () => stop(state, false),
+    };
+  } catch (error) {
+    await stop(state, true);
+    throw error;
+  }
+}
+
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
   await access(options.vsixPath).catch(() => {
     throw new Error(`VSIX not found: ${options.vsixPath}`);
