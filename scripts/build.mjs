@@ -1,6 +1,6 @@
 // Two bundles: the extension host and CLI (CommonJS for Node) and the webviews (ESM for the browser).
 import { context, build } from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -42,6 +42,13 @@ const webview = {
 };
 
 const configs = Object.keys(webviewEntries).length > 0 ? [host, webview] : [host];
+
+// The codicon font ships inside dist/webview (a webview may load only from dist/webview and media).
+const codicons = 'node_modules/@vscode/codicons/dist';
+mkdirSync('dist/webview/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf'])
+  copyFileSync(path.join(codicons, file), path.join('dist/webview/codicons', file));
+
 if (watch) {
   for (const config of configs) await (await context(config)).watch();
 } else {
