@@ -1,6 +1,7 @@
 import { desc, and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { auditLogs } from '../db/schema/index.js';
+import { safeMessage } from './errors.js';
 
 /** A transaction or the database: audit rows are written in the same transaction as the change. */
 export type Executor = Pick<Db, 'insert' | 'select' | 'update' | 'delete' | 'execute'>;
@@ -49,7 +50,7 @@ export async function audited<T>(
     await writeAudit(db, {
       ...entry,
       status: 'failure',
-      metadata: { ...entry.metadata, error: error instanceof Error ? error.message : String(error) },
+      metadata: { ...entry.metadata, error: safeMessage(error) },
     }).catch(() => undefined);
     throw error;
   }

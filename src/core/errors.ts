@@ -16,3 +16,15 @@ export class CockpitError extends Error {
 
 export const invalid = (message: string, field?: string) => new CockpitError('invalid', message, field);
 export const notFound = (what: string, id: string) => new CockpitError('not-found', `${what} ${id} does not exist.`);
+
+/**
+ * A message that is safe to show, log or audit. drizzle's query errors quote every bound parameter
+ * (secrets and ciphertext among them); only the driver's own message is kept from those.
+ */
+export function safeMessage(error: unknown): string {
+  if (error instanceof Error && error.name === 'DrizzleQueryError') {
+    const cause = error.cause as { message?: string } | undefined;
+    return `Database error: ${cause?.message ?? 'a statement failed'}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

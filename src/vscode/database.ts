@@ -8,6 +8,7 @@ import {
   type DatabaseConfig,
 } from '../db/connection.js';
 import { migrate, type MigrateReport } from '../db/migrate.js';
+import { safeMessage } from '../core/errors.js';
 
 const URL_SETTING = 'cockpit.database.url';
 
@@ -95,8 +96,7 @@ export class CockpitDatabase implements vscode.Disposable {
   }
 }
 
-/** The message to show for any failure: DatabaseErrors are already safe and specific. */
+/** The message to show for any failure: specific, and free of secrets (DatabaseErrors already are). */
 export function describeError(error: unknown): string {
-  if (error instanceof DatabaseError) return error.message;
-  return error instanceof Error ? error.message : String(error);
+  return safeMessage(error);
 }

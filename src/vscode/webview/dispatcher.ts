@@ -4,7 +4,7 @@
  * wrong — and nothing a webview sends can reach a handler unvalidated.
  */
 import type { z } from 'zod';
-import { CockpitError } from '../../core/errors.js';
+import { CockpitError, safeMessage } from '../../core/errors.js';
 import { DatabaseError } from '../../db/connection.js';
 import {
   MAX_MESSAGE_BYTES,
@@ -84,7 +84,7 @@ export function toProtocolError(error: unknown, method: string, logError: (messa
   }
   // Connection failures are already phrased for users and free of secrets.
   if (error instanceof DatabaseError) return { code: 'disconnected', message: error.message };
-  logError(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  logError(`${method} failed: ${safeMessage(error)}`);
   return { code: 'internal', message: `${method} failed unexpectedly; see Cockpit: Show Log.` };
 }
 
