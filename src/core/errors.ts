@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from 'drizzle-orm';
+
 /** Why a core operation refused: the VS Code layer, the CLI and the webview show `message` as is. */
 export type CockpitErrorCode = 'invalid' | 'not-found' | 'conflict' | 'forbidden';
 
@@ -22,7 +24,7 @@ export const notFound = (what: string, id: string) => new CockpitError('not-foun
  * (secrets and ciphertext among them); only the driver's own message is kept from those.
  */
 export function safeMessage(error: unknown): string {
-  if (error instanceof Error && error.name === 'DrizzleQueryError') {
+  if (error instanceof DrizzleQueryError) {
     const cause = error.cause as { message?: string } | undefined;
     return `Database error: ${cause?.message ?? 'a statement failed'}`;
   }
