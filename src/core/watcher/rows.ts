@@ -96,10 +96,12 @@ export function insertValues(rows: readonly CaptureRow[]): unknown[] {
 }
 
 /**
- * One multi-row INSERT; a row whose id exists already is skipped (`ON DUPLICATE KEY UPDATE id = id`
- * works on MySQL, MariaDB and TiDB, and unlike INSERT IGNORE it does not hide other errors).
+ * One multi-row INSERT IGNORE: a row whose id exists already is skipped, and affectedRows counts
+ * only the rows inserted (mysql2's CLIENT_FOUND_ROWS makes `ON DUPLICATE KEY UPDATE` count skipped
+ * rows as well). IGNORE would also turn bad values into warnings, but every value here is produced
+ * or validated by this module (decodeRow), and file paths stay far below TEXT's 64 KB.
  */
 export function insertStatement(rowCount: number): string {
   const tuple = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-  return `INSERT INTO filesystem_timestamps ${INSERT_COLUMNS} VALUES ${Array(rowCount).fill(tuple).join(', ')} ON DUPLICATE KEY UPDATE id = id`;
+  return `INSERT IGNORE INTO filesystem_timestamps ${INSERT_COLUMNS} VALUES ${Array(rowCount).fill(tuple).join(', ')}`;
 }

@@ -169,7 +169,7 @@ export class CaptureWriter {
         if (!this.spoolFullWarned) {
           this.spoolFullWarned = true;
           this.options.log?.warn(
-            `The file-capture spool is full (${Math.round(this.maxSpoolBytes / 1048576)} MB at ${this.spoolPath}) because the database has been unreachable: new file events are dropped until it answers again.`,
+            `The file-capture spool is full (${formatBytes(this.maxSpoolBytes)} at ${this.spoolPath}) because the database has been unreachable: new file events are dropped until it answers again.`,
           );
         }
         return;
@@ -498,6 +498,10 @@ async function acquireSpool(dir: string, name: string): Promise<{ spoolPath: str
     if (await takeLock(`${base}.lock`)) return { spoolPath: `${base}.spool`, lockPath: `${base}.lock` };
   }
   throw new Error(`No free spool file named ${stem} in ${dir}: 99 live processes hold one.`);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 function describe(error: unknown): string {
