@@ -86,6 +86,24 @@ describe('migrations', () => {
     const reapplied = await migrate(database, { to: '1.1.0' });
     assert.equal(reapplied.version, '1.1.0');
     assert.equal(reapplied.applied.length, 3);
+    // verifySchema checks the newest model.
+    assert.equal((await migrate(database)).version, '1.2.0');
+    assert.ok((await verifySchema(database)).ok);
+  });
+
+  it('roll back 1.2.0 (file watcher columns and index) and apply it again', async () => {
+    const database = await fresh();
+    await migrate(database);
+    await rollback(database, '1.2.0');
+    assert.equal(await currentVersion(database), '1.1.0');
+    const [columns] = await database.pool.query(
+      "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'filesystem_timestamps' AND COLUMN_NAME IN ('event_type', 'size_bytes')",
+    );
+    assert.deepEqual(columns, []);
+    assert.deepEqual((await migrate(database)).applied, [
+      '0005_v1.2.0_watcher',
+      '0006_v1.2.0_watcher_file_history_index',
+    ]);
     assert.ok((await verifySchema(database)).ok);
   });
 

@@ -34,6 +34,8 @@ export interface CaptureWriterOptions {
   fsync?: boolean;
   retryDelayMs?: { min: number; max: number };
   log?: WriterLog;
+  /** Called once each time the spool fills up (the VS Code layer shows a notification). */
+  onSpoolFull?: (message: string) => void;
 }
 
 export interface WriterStats {
@@ -168,9 +170,9 @@ export class CaptureWriter {
         this.stats.dropped += rows.length;
         if (!this.spoolFullWarned) {
           this.spoolFullWarned = true;
-          this.options.log?.warn(
-            `The file-capture spool is full (${formatBytes(this.maxSpoolBytes)} at ${this.spoolPath}) because the database has been unreachable: new file events are dropped until it answers again.`,
-          );
+          const message = `The file-capture spool is full (${formatBytes(this.maxSpoolBytes)} at ${this.spoolPath}) because the database has been unreachable: new file events are dropped until it answers again.`;
+          this.options.log?.warn(message);
+          this.options.onSpoolFull?.(message);
         }
         return;
       }
