@@ -3,16 +3,20 @@ import { configFromEnvironment, connect, type Database } from '../db/connection.
 import { currentVersion, isModelVersion, migrate, rollback } from '../db/migrate.js';
 import { formatReport, verifySchema } from '../db/verify.js';
 import { CLOCK_USAGE, clockCommand, SNAPSHOT_USAGE, snapshotCommand, UsageError } from './time.js';
+import { captureOnce } from '../core/watcher/index.js';
 
 const USAGE = `Usage: cockpit <command> [options]
 
 Commands:
-  migrate [--to VERSION]   Apply pending migrations (model 1.0.0 or 1.1.0), partitions and seed data.
+  migrate [--to VERSION]   Apply pending migrations (models 1.0.0 … 1.2.0), partitions and seed data.
   verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
   rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
   version                  Print the model version of the database.
 ${SNAPSHOT_USAGE}
 ${CLOCK_USAGE}
+  capture [--path DIR] [--exclude GLOB]… [--spool-dir DIR]
+                           Record the MAC times and git SHA of every file under DIR (default: the
+                           current folder) in filesystem_timestamps; .git/ and node_modules/ are skipped.
 
 The database comes from COCKPIT_DATABASE_URL (mysql://user@host:port/database);
 COCKPIT_DATABASE_PASSWORD keeps the password out of the URL.`;
@@ -49,6 +53,35 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
         throw new UsageError('rollback needs a model version, e.g. `cockpit rollback 1.1.0`.');
       await rollback(database, version, { log: (m) => console.error(m) });
       console.log(`Database is at model ${(await currentVersion(database)) ?? 'none'}.`);
+      return 0;
+    },
+  },
+  capture: {
+    async run(database, args) {
+      const { values } = parseArgs({
+        args,
+        options: {
+          path: { type: 'string', default: '.' },
+          exclude: { type: 'string', multiple: true, default: [] },
+          'spool-dir': { type: 'string' },
+        },
+      });
+      const log = { info: (m: string) => console.error(m), warn: (m: string) => console.error(`warning: ${m}`) };
+      const report = await captureOnce(database, {
+        root: values.path!,
+        exclude: values.exclude,
+        spoolDir: values['spool-dir'],
+        log,
+      });
+      console.log(
+        `Captured ${report.files} file(s) of ${report.project.name} (${report.project.id}, ${report.project.matchedBy}): ` +
+          `${report.inserted} new row(s), ${report.duplicates} unchanged since the last capture, ` +
+          `${report.statements} INSERT statement(s), ${report.gitProcesses} git process(es), ${Math.round(report.durationMs)} ms.`,
+      );
+      if (report.pending > 0) {
+        console.error(`${report.pending} row(s) are not committed; they stay in ${report.spoolPath} for the next run.`);
+        return 1;
+      }
       return 0;
     },
   },

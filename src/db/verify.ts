@@ -41,6 +41,13 @@ const HAND_WRITTEN_INDEXES: ExpectedIndex[] = [
     unique: false,
     prefix: { file_path: 255 },
   },
+  {
+    table: 'filesystem_timestamps',
+    name: 'idx_project_file_captured',
+    columns: ['project_id', 'file_path', 'captured_at'],
+    unique: false,
+    prefix: { file_path: 255 },
+  },
 ];
 
 export type ProblemKind =

@@ -3,6 +3,7 @@ import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
+import { registerWatcher } from './watcher.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Each feature registers its own commands, views and listeners; none touches the database here.
   registerDatabaseCommands(cockpit);
   registerTime(cockpit);
+  registerWatcher(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }

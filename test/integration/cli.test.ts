@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TEST_SERVER_URL } from '../support/database.js';
@@ -25,7 +27,7 @@ describe('bin/cockpit (needs `npm run build`)', () => {
   it('migrate creates the database, applies every step and is a no-op the second time', () => {
     const first = cockpit(['migrate']);
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /Database is at model 1\.1\.0; 5 migration\(s\) applied/);
+    assert.match(first.stdout, /Database is at model 1\.2\.0; 7 migration\(s\) applied/);
     assert.match(first.stderr, /Database: mariadb 10\./);
     const second = cockpit(['migrate']);
     assert.match(second.stdout, /0 migration\(s\) applied/);
@@ -50,7 +52,32 @@ describe('bin/cockpit (needs `npm run build`)', () => {
     ]);
   });
 
-  it('rollback 1.1.0 leaves model 1.0.0', () => {
+  it('capture records every file of a folder once, skipping node_modules and --exclude globs', () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'cockpit-cli-capture-'));
+    const spool = mkdtempSync(path.join(tmpdir(), 'cockpit-cli-spool-'));
+    try {
+      for (const file of ['a.txt', 'src/b.ts', 'node_modules/x/i.js', 'out/c.js']) {
+        mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+        writeFileSync(path.join(folder, file), file);
+      }
+      const args = ['capture', '--path', folder, '--exclude', 'out/**', '--spool-dir', spool];
+      const first = cockpit(args);
+      assert.equal(first.status, 0, first.stderr);
+      assert.match(
+        first.stdout,
+        /Captured 2 file\(s\) of cockpit-cli-capture-\w+ \([0-9a-f-]{36}, created\): 2 new row\(s\), 0 unchanged/,
+      );
+      const second = cockpit(args);
+      assert.match(second.stdout, /\(([0-9a-f-]{36}), folder\): 0 new row\(s\), 2 unchanged since the last capture/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(spool, { recursive: true, force: true });
+    }
+  });
+
+  it('rollback 1.2.0 then 1.1.0 leaves model 1.0.0', () => {
+    assert.equal(cockpit(['rollback', '1.2.0']).status, 0);
+    assert.equal(cockpit(['version']).stdout.trim(), '1.1.0');
     const result = cockpit(['rollback', '1.1.0']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Database is at model 1\.0\.0/);

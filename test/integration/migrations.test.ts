@@ -37,11 +37,11 @@ describe('migrations', () => {
   };
   after(async () => Promise.all(databases.map((d) => d.drop())));
 
-  it('migrate an empty database to 1.1.0, verify it, and re-run as a no-op', async () => {
+  it('migrate an empty database to the newest model, verify it, and re-run as a no-op', async () => {
     const database = await fresh();
     const first = await migrate(database);
-    assert.equal(first.version, '1.1.0');
-    assert.equal(first.applied.length, 5);
+    assert.equal(first.version, '1.2.0');
+    assert.equal(first.applied.length, 7);
     assert.equal((await tableNames(database)).length, 24);
     const report = await verifySchema(database);
     assert.deepEqual(report.problems, []);
@@ -49,11 +49,11 @@ describe('migrations', () => {
 
     const again = await migrate(database);
     assert.deepEqual(again.applied, []);
-    assert.equal(again.version, '1.1.0');
+    assert.equal(again.version, '1.2.0');
     assert.ok((await verifySchema(database)).ok);
   });
 
-  it('migrate to 1.0.0 only, then upgrade the existing database to 1.1.0 in place', async () => {
+  it('migrate to 1.0.0 only, then upgrade the existing database to the newest model in place', async () => {
     const database = await fresh();
     const old = await migrate(database, { to: '1.0.0' });
     assert.equal(old.version, '1.0.0');
@@ -63,11 +63,13 @@ describe('migrations', () => {
     );
 
     const upgraded = await migrate(database);
-    assert.equal(upgraded.version, '1.1.0');
+    assert.equal(upgraded.version, '1.2.0');
     assert.deepEqual(upgraded.applied, [
       '0002_v1.1.0_governance_cortex_extensions',
       '0003_v1.1.0_token_usage_partitions',
       '0004_v1.1.0_filesystem_path_index',
+      '0005_v1.2.0_watcher',
+      '0006_v1.2.0_watcher_file_history_index',
     ]);
     assert.ok((await verifySchema(database)).ok);
     const [rows] = await database.pool.query("SELECT name FROM projects WHERE id = 'p-keep'");
@@ -76,14 +78,32 @@ describe('migrations', () => {
 
   it('roll back 1.1.0 to the 13 core tables, then apply it again', async () => {
     const database = await fresh();
-    await migrate(database);
+    await migrate(database, { to: '1.1.0' });
     await rollback(database, '1.1.0');
     assert.equal(await currentVersion(database), '1.0.0');
     assert.deepEqual(await tableNames(database), V1_0_0_TABLES);
 
-    const reapplied = await migrate(database);
+    const reapplied = await migrate(database, { to: '1.1.0' });
     assert.equal(reapplied.version, '1.1.0');
     assert.equal(reapplied.applied.length, 3);
+    // verifySchema checks the newest model.
+    assert.equal((await migrate(database)).version, '1.2.0');
+    assert.ok((await verifySchema(database)).ok);
+  });
+
+  it('roll back 1.2.0 (file watcher columns and index) and apply it again', async () => {
+    const database = await fresh();
+    await migrate(database);
+    await rollback(database, '1.2.0');
+    assert.equal(await currentVersion(database), '1.1.0');
+    const [columns] = await database.pool.query(
+      "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'filesystem_timestamps' AND COLUMN_NAME IN ('event_type', 'size_bytes')",
+    );
+    assert.deepEqual(columns, []);
+    assert.deepEqual((await migrate(database)).applied, [
+      '0005_v1.2.0_watcher',
+      '0006_v1.2.0_watcher_file_history_index',
+    ]);
     assert.ok((await verifySchema(database)).ok);
   });
 
@@ -98,7 +118,7 @@ describe('migrations', () => {
     const second = await connect(database.config);
     try {
       const [a, b] = await Promise.all([migrate(database), migrate(second)]);
-      assert.equal(a.applied.length + b.applied.length, 5);
+      assert.equal(a.applied.length + b.applied.length, 7);
       assert.ok((await verifySchema(database)).ok);
     } finally {
       await second.close();

@@ -53,8 +53,11 @@ export const metadataViolations = mysqlTable(
 /**
  * MAC times as DATETIME(6) in UTC: TIMESTAMP cannot hold file times before 1970-01-01 00:00:01 or
  * after 2038, and files carry such times (archives, reproducible builds).
- * The prefix index on file_path(255) is a hand-written migration (drizzle cannot express prefixes).
+ * The prefix indexes on file_path(255) — the spec's idx_file_path and 1.2.0's per-file history index
+ * (project_id, file_path(255), captured_at) — are hand-written migrations (drizzle cannot express prefixes).
  */
+export const fileEventTypes = ['add', 'change', 'unlink', 'scan'] as const;
+
 export const filesystemTimestamps = mysqlTable(
   'filesystem_timestamps',
   {
@@ -67,6 +70,10 @@ export const filesystemTimestamps = mysqlTable(
     gitCommitSha: varchar('git_commit_sha', { length: 40 }),
     /** Soft reference to projects.id (high-volume capture, no FK). */
     projectId: varchar('project_id', { length: 36 }),
+    /** 1.2.0: what the watcher saw; `scan` for a full capture ("Capture now", `cockpit capture`). */
+    eventType: mysqlEnum('event_type', fileEventTypes).notNull().default('scan'),
+    /** 1.2.0: file size in bytes at capture; null for `unlink`. */
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
   },
   (t) => [index('idx_mtime').on(t.mtime), index('idx_project').on(t.projectId), index('idx_captured').on(t.capturedAt)],
 );

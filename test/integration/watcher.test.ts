@@ -1,0 +1,465 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { connect } from '../../src/db/connection.js';
+import {
+  captureFolder,
+  captureOnce,
+  CaptureWriter,
+  createIgnoreMatcher,
+  fileTimeline,
+  FolderWatcher,
+  GitShaResolver,
+  resolveFolderProject,
+} from '../../src/core/watcher/index.js';
+import { captureRowId, type CaptureRow } from '../../src/core/watcher/rows.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+const temporaryDirectories: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `cockpit-${prefix}-`));
+  temporaryDirectories.push(dir);
+  return dir;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+}
+
+function newRepository(): string {
+  const dir = tempDir('repo');
+  git(dir, 'init', '-q', '-b', 'main');
+  return dir;
+}
+
+function write(root: string, relative: string, content: string): void {
+  const file = path.join(root, relative);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface StoredRow {
+  file_path: string;
+  event_type: string;
+  atime: string;
+  mtime: string;
+  ctime: string;
+  git_commit_sha: string | null;
+  size_bytes: string | null;
+  captured_at: string;
+}
+
+describe('file watcher and capture (real files, real MariaDB)', () => {
+  let database: TestDatabase;
+  const writers: CaptureWriter[] = [];
+  const watchers: FolderWatcher[] = [];
+
+  before(async () => {
+    database = await createTestDatabase();
+  });
+  after(async () => {
+    await Promise.all(watchers.map((w) => w.close()));
+    await Promise.all(writers.map((w) => w.close(500)));
+    await database?.drop();
+    for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rowsOf = async (projectId: string): Promise<StoredRow[]> => {
+    const [rows] = await database.pool.query(
+      'SELECT file_path, event_type, atime, mtime, ctime, git_commit_sha, size_bytes, captured_at FROM filesystem_timestamps WHERE project_id = ? ORDER BY captured_at, file_path',
+      [projectId],
+    );
+    return rows as StoredRow[];
+  };
+
+  const openWriter = async (options: Partial<Parameters<typeof CaptureWriter.open>[0]> = {}) => {
+    const writer = await CaptureWriter.open({
+      spoolDir: tempDir('spool'),
+      spoolName: 'test',
+      connection: async () => database.pool,
+      retryDelayMs: { min: 20, max: 200 },
+      ...options,
+    });
+    writers.push(writer);
+    return writer;
+  };
+
+  const startWatcher = async (
+    root: string,
+    projectId: string,
+    writer: CaptureWriter,
+    exclude: string[] = [],
+    coalesceMs = 50,
+  ) => {
+    const gitResolver = new GitShaResolver({ root });
+    const watcher = await FolderWatcher.start({
+      root,
+      projectId,
+      writer,
+      git: gitResolver,
+      isIgnored: createIgnoreMatcher(root, exclude),
+      coalesceMs,
+    });
+    watchers.push(watcher);
+    return { watcher, gitResolver };
+  };
+
+  it('records create, modify, delete and rename as add, change, unlink and unlink + add', async () => {
+    const root = newRepository();
+    const writer = await openWriter();
+    await startWatcher(root, 'p-events', writer);
+
+    write(root, 'a.txt', 'one');
+    await until('the add', async () => (await rowsOf('p-events')).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    write(root, 'a.txt', 'one two');
+    await until('the change', async () => (await rowsOf('p-events')).length === 2);
+    await fs.rename(path.join(root, 'a.txt'), path.join(root, 'b.txt'));
+    await until('the rename', async () => (await rowsOf('p-events')).length === 4);
+    await fs.rm(path.join(root, 'b.txt'));
+    await until('the delete', async () => (await rowsOf('p-events')).length === 5);
+
+    const rows = await rowsOf('p-events');
+    assert.deepEqual(
+      rows.slice(0, 2).map((r) => [r.file_path, r.event_type, r.size_bytes]),
+      [
+        ['a.txt', 'add', '3'],
+        ['a.txt', 'change', '7'],
+      ],
+    );
+    assert.deepEqual(
+      rows
+        .slice(2, 4)
+        .map((r) => `${r.file_path}:${r.event_type}`)
+        .sort(),
+      ['a.txt:unlink', 'b.txt:add'],
+    );
+    assert.deepEqual([rows[4]!.file_path, rows[4]!.event_type, rows[4]!.size_bytes], ['b.txt', 'unlink', null]);
+  });
+
+  it('coalesces a burst of writes to one path into one row', async () => {
+    const root = newRepository();
+    const writer = await openWriter();
+    const { watcher } = await startWatcher(root, 'p-burst', writer, [], 400);
+    write(root, 'log.txt', '');
+    for (let i = 0; i < 10; i++) {
+      appendFileSync(path.join(root, 'log.txt'), `${i}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await until('the capture', async () => (await rowsOf('p-burst')).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rows = await rowsOf('p-burst');
+    assert.equal(rows.length, 1, JSON.stringify(rows));
+    assert.equal(rows[0]!.event_type, 'add');
+    assert.equal(rows[0]!.size_bytes, String(readFileSync(path.join(root, 'log.txt')).length));
+    assert.ok(watcher.stats.events > 1);
+  });
+
+  it('keeps the filesystem microseconds exactly through the database', async () => {
+    const root = newRepository();
+    write(root, 'old.txt', 'x');
+    execFileSync('touch', ['-m', '-d', '1969-07-20 20:17:40.123456789 UTC', path.join(root, 'old.txt')]);
+    execFileSync('touch', ['-a', '-d', '2038-01-19 03:14:08.000001 UTC', path.join(root, 'old.txt')]);
+    const writer = await openWriter();
+    const gitResolver = new GitShaResolver({ root });
+    await captureFolder({ root, projectId: 'p-micro', git: gitResolver, writer }, createIgnoreMatcher(root, []));
+    await writer.flush(10_000);
+    const [row] = await rowsOf('p-micro');
+    assert.equal(row!.mtime, '1969-07-20 20:17:40.123456');
+    assert.equal(row!.atime, '2038-01-19 03:14:08.000001');
+    const stats = await fs.lstat(path.join(root, 'old.txt'), { bigint: true });
+    const ctimeMicros = stats.ctimeNs / 1000n;
+    assert.equal(row!.ctime.slice(-6), String(ctimeMicros % 1_000_000n).padStart(6, '0'));
+  });
+
+  it('attaches the SHA of the last commit touching each file; untracked and ignored-by-git get null', async () => {
+    const root = newRepository();
+    write(root, '.gitignore', 'build/\n');
+    write(root, 'a.txt', '1');
+    write(root, 'dir/b.txt', '1');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'first');
+    write(root, 'a.txt', '2');
+    git(root, 'commit', '-qam', 'second');
+    write(root, 'dir/b.txt', '2');
+    git(root, 'commit', '-qam', 'third');
+    write(root, 'untracked.txt', 'u');
+    write(root, 'build/out.js', 'o');
+
+    const writer = await openWriter();
+    const gitResolver = new GitShaResolver({ root });
+    await captureFolder({ root, projectId: 'p-sha', git: gitResolver, writer }, createIgnoreMatcher(root, []));
+    await writer.flush(10_000);
+    const byPath = new Map((await rowsOf('p-sha')).map((r) => [r.file_path, r.git_commit_sha]));
+    for (const file of ['a.txt', 'dir/b.txt', '.gitignore']) {
+      assert.equal(byPath.get(file), git(root, 'log', '-1', '--format=%H', '--', file), file);
+    }
+    assert.notEqual(byPath.get('a.txt'), byPath.get('dir/b.txt'));
+    assert.equal(byPath.get('untracked.txt'), null);
+    assert.equal(byPath.get('build/out.js'), null);
+    assert.equal(byPath.size, 5);
+    assert.equal(gitResolver.processes, 2, 'rev-parse once, then one git log for the whole batch');
+  });
+
+  it('rebuilds the SHA map when HEAD moves (commit, branch switch) and only then', async () => {
+    const root = newRepository();
+    write(root, 'f.txt', '1');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'one');
+    const resolver = new GitShaResolver({ root });
+    const first = git(root, 'rev-parse', 'HEAD');
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), first);
+    await resolver.shasFor(['f.txt']);
+    assert.equal(resolver.processes, 2, 'an unchanged HEAD costs no process');
+
+    git(root, 'checkout', '-qb', 'topic');
+    write(root, 'f.txt', '2');
+    git(root, 'commit', '-qam', 'two');
+    const second = git(root, 'rev-parse', 'HEAD');
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), second);
+    assert.equal(resolver.processes, 3);
+
+    git(root, 'checkout', '-q', 'main');
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), first);
+    git(root, 'pack-refs', '--all');
+    git(root, 'checkout', '-q', 'topic');
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), second, 'packed refs are read too');
+    assert.equal(resolver.processes, 5);
+  });
+
+  it('records null SHAs with a single warning when git is not installed', async () => {
+    const root = newRepository();
+    write(root, 'f.txt', '1');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'one');
+    const warnings: string[] = [];
+    const resolver = new GitShaResolver({ root, env: { PATH: '/nonexistent' }, warn: (m) => warnings.push(m) });
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), null);
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), null);
+    assert.deepEqual(await resolver.commitsOf('f.txt'), []);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /git is not installed/);
+    assert.equal(resolver.available, false);
+  });
+
+  it('gives null SHAs outside a repository', async () => {
+    const root = tempDir('plain');
+    write(root, 'f.txt', '1');
+    const resolver = new GitShaResolver({ root });
+    assert.equal((await resolver.shasFor(['f.txt'])).get('f.txt'), null);
+  });
+
+  it('honours .git, node_modules and user excludes in the watcher and the scan', async () => {
+    const root = newRepository();
+    write(root, 'node_modules/pkg/index.js', 'x');
+    write(root, 'dist/bundle.js', 'x');
+    write(root, 'keep.txt', 'x');
+    const writer = await openWriter();
+    await startWatcher(root, 'p-ignore', writer, ['dist/**', '**/*.tmp']);
+    write(root, 'node_modules/pkg/other.js', 'y');
+    write(root, 'dist/new.js', 'y');
+    write(root, 'scratch.tmp', 'y');
+    write(root, 'src/new.ts', 'y');
+    git(root, 'add', '.');
+    await until('src/new.ts', async () => (await rowsOf('p-ignore')).some((r) => r.file_path === 'src/new.ts'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(
+      (await rowsOf('p-ignore')).map((r) => r.file_path),
+      ['src/new.ts'],
+    );
+
+    const gitResolver = new GitShaResolver({ root });
+    const scanned = await captureFolder(
+      { root, projectId: 'p-ignore-scan', git: gitResolver, writer },
+      createIgnoreMatcher(root, ['dist/**', '**/*.tmp']),
+    );
+    await writer.flush(10_000);
+    assert.equal(scanned.files, 2);
+    assert.deepEqual((await rowsOf('p-ignore-scan')).map((r) => r.file_path).sort(), ['keep.txt', 'src/new.ts']);
+  });
+
+  it('spools a burst while the database refuses, then commits every event exactly once', async () => {
+    const root = newRepository();
+    let refusing = true;
+    let attempts = 0;
+    const refused = { ...testConfig(database.config.database), port: 1 };
+    const writer = await openWriter({
+      connection: async () => {
+        attempts++;
+        if (refusing) return (await connect(refused, { retries: 0 })).pool;
+        return database.pool;
+      },
+    });
+    await startWatcher(root, 'p-down', writer);
+    for (let i = 0; i < 300; i++) write(root, `burst/f${i}.txt`, String(i));
+    await until('the burst in the spool', async () => writer.statistics.spooled >= 300);
+    assert.equal((await rowsOf('p-down')).length, 0);
+    assert.ok(writer.databaseDown);
+    assert.ok(writer.statistics.spoolBytes > 0);
+    assert.ok(attempts >= 1);
+
+    refusing = false;
+    await writer.flush(20_000);
+    const rows = await rowsOf('p-down');
+    assert.equal(rows.length, 300);
+    assert.equal(new Set(rows.map((r) => r.file_path)).size, 300);
+    assert.equal(writer.statistics.pending, 0);
+    assert.equal(writer.statistics.spoolBytes, 0, 'the spool is truncated once everything committed');
+    assert.equal((await fs.stat(writer.spoolPath)).size, 0);
+  });
+
+  it('bounds the spool: rows beyond it are dropped with one clear warning', async () => {
+    const warnings: string[] = [];
+    const writer = await openWriter({
+      connection: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+      maxSpoolBytes: 2000,
+      log: { info: () => undefined, warn: (m) => warnings.push(m) },
+    });
+    for (let i = 0; i < 20; i++) await writer.write([makeRow('p-full', `f${i}`)]);
+    assert.ok(writer.statistics.spooled > 0 && writer.statistics.spooled < 20);
+    assert.equal(writer.statistics.spooled + writer.statistics.dropped, 20);
+    assert.equal(warnings.filter((w) => /spool is full \(2 KB at /.test(w)).length, 1);
+    await until('the first insert attempt', async () => writer.databaseDown);
+    assert.ok(warnings.some((w) => /Cannot write file captures \(connect ECONNREFUSED\)/.test(w)));
+  });
+
+  it('loses nothing and duplicates nothing when the process is killed between spool write and commit', async () => {
+    const spoolDir = tempDir('crash');
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(__dirname, 'fixtures', 'watcher-crash-child.ts'),
+        spoolDir,
+        database.config.database,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await until('the child to spool its rows', async () => output.includes('spooled'), 30_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const committedBeforeCrash = (await rowsOf('p-crash')).length;
+    assert.equal(committedBeforeCrash, 500, 'the first batch committed before the crash');
+
+    const restarted = await openWriter({ spoolDir, spoolName: 'crash' });
+    await restarted.flush(20_000);
+    const rows = await rowsOf('p-crash');
+    assert.equal(rows.length, 1500);
+    assert.equal(new Set(rows.map((r) => r.file_path)).size, 1500);
+    assert.equal(restarted.statistics.duplicates, 500, 'the committed batch was replayed and skipped');
+  });
+
+  it('adopts the spool of a dead process under another name', async () => {
+    const spoolDir = tempDir('orphan');
+    const line = (await import('../../src/core/watcher/rows.js')).encodeRow(makeRow('p-orphan', 'lost.txt'));
+    await fs.writeFile(path.join(spoolDir, 'other-window.spool'), `${line}\n{"torn`);
+    await fs.writeFile(path.join(spoolDir, 'other-window.lock'), '999999999');
+    const writer = await openWriter({ spoolDir, spoolName: 'mine' });
+    await writer.flush(10_000);
+    assert.deepEqual(
+      (await rowsOf('p-orphan')).map((r) => r.file_path),
+      ['lost.txt'],
+    );
+    assert.deepEqual((await fs.readdir(spoolDir)).sort(), ['mine.lock', 'mine.spool']);
+  });
+
+  it('captures a folder once (the CLI path): project created once, a rescan adds nothing', async () => {
+    const root = newRepository();
+    write(root, 'a.txt', 'a');
+    write(root, 'node_modules/x.js', 'x');
+    const spoolDir = tempDir('once');
+    const first = await captureOnce(database, { root, spoolDir });
+    assert.equal(first.project.matchedBy, 'created');
+    assert.deepEqual([first.files, first.inserted, first.pending], [1, 1, 0]);
+    const second = await captureOnce(database, { root, spoolDir });
+    assert.equal(second.project.id, first.project.id);
+    assert.equal(second.project.matchedBy, 'folder');
+    assert.deepEqual([second.inserted, second.duplicates], [0, 1]);
+  });
+
+  it('matches the project from .vscode/cockpit.json or the git remote, and rejects a malformed config', async () => {
+    const configured = newRepository();
+    write(configured, '.vscode/cockpit.json', JSON.stringify({ projectId: 'proj-configured' }));
+    const first = await resolveFolderProject(database.db, configured);
+    assert.deepEqual([first.id, first.matchedBy], ['proj-configured', 'cockpit.json']);
+    assert.equal((await resolveFolderProject(database.db, configured)).id, 'proj-configured');
+
+    await database.pool.query(
+      "INSERT INTO projects (id, name, owner_user_id, git_repository) VALUES ('proj-remote', 'Remote', 'x', 'https://github.com/acme/widget.git')",
+    );
+    const cloned = newRepository();
+    git(cloned, 'remote', 'add', 'origin', 'git@github.com:acme/widget.git');
+    assert.deepEqual(await resolveFolderProject(database.db, cloned), {
+      id: 'proj-remote',
+      name: 'Remote',
+      matchedBy: 'git-remote',
+    });
+
+    const broken = tempDir('broken');
+    write(broken, '.vscode/cockpit.json', '{"projectId": ');
+    await assert.rejects(resolveFolderProject(database.db, broken), /cockpit\.json is not valid JSON/);
+    write(broken, '.vscode/cockpit.json', '{"projectId": 42}');
+    await assert.rejects(resolveFolderProject(database.db, broken), /"projectId" must be a string/);
+  });
+
+  it('correlates a file across the filesystem, git and the database', async () => {
+    const root = newRepository();
+    write(root, 'doc.md', '1');
+    git(root, 'add', '.');
+    execFileSync('git', ['commit', '-qm', 'doc'], {
+      cwd: root,
+      env: { ...GIT_ENV, GIT_AUTHOR_DATE: '2020-01-02T03:04:05Z', GIT_COMMITTER_DATE: '2020-01-02T03:04:06Z' },
+    });
+    const writer = await openWriter();
+    const resolver = new GitShaResolver({ root });
+    await captureFolder({ root, projectId: 'p-timeline', git: resolver, writer }, createIgnoreMatcher(root, []));
+    await writer.flush(10_000);
+    const before = resolver.processes;
+    const timeline = await fileTimeline(database.db, resolver, { projectId: 'p-timeline', filePath: 'doc.md' });
+    assert.equal(resolver.processes - before, 1, 'one git process for the commit dates');
+    assert.equal(timeline.commits.length, 1);
+    assert.equal(timeline.commits[0]!.authorDate, '2020-01-02 03:04:05.000000');
+    assert.equal(timeline.commits[0]!.committerDate, '2020-01-02 03:04:06.000000');
+    const [capture] = timeline.captures;
+    assert.equal(capture!.gitCommitSha, timeline.commits[0]!.sha);
+    assert.ok(capture!.modifiedAfterCommit, 'written today, committed "in 2020"');
+    assert.ok(capture!.driftMicros! > 0n);
+    assert.match(capture!.capturedAt, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/);
+  });
+});
+
+function makeRow(projectId: string, filePath: string): CaptureRow {
+  return {
+    id: captureRowId(projectId, filePath, 'scan', 1n, 1n),
+    projectId,
+    filePath,
+    eventType: 'scan',
+    atime: '2024-01-01 00:00:00.000001',
+    mtime: '2024-01-01 00:00:00.000001',
+    ctime: '2024-01-01 00:00:00.000001',
+    sizeBytes: 1,
+    gitCommitSha: null,
+  };
+}
