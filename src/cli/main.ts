@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { configFromEnvironment, connect, type Database } from '../db/connection.js';
 import { currentVersion, isModelVersion, migrate, rollback } from '../db/migrate.js';
 import { formatReport, verifySchema } from '../db/verify.js';
+import { AI_USAGE, aiCommand } from './ai.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: cockpit <command> [options]
 
@@ -10,6 +12,7 @@ Commands:
   verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
   rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
   version                  Print the model version of the database.
+${AI_USAGE}
 
 The database comes from COCKPIT_DATABASE_URL (mysql://user@host:port/database);
 COCKPIT_DATABASE_PASSWORD keeps the password out of the URL.`;
@@ -55,9 +58,8 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
       return 0;
     },
   },
+  ai: { run: aiCommand },
 };
-
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
