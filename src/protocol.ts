@@ -25,6 +25,7 @@ export interface ProtocolError {
     | 'not-found'
     | 'conflict'
     | 'forbidden'
+    | 'unavailable'
     | 'disconnected'
     | 'internal';
   message: string;

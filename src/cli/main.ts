@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { configFromEnvironment, connect, type Database } from '../db/connection.js';
 import { currentVersion, isModelVersion, migrate, rollback } from '../db/migrate.js';
 import { formatReport, verifySchema } from '../db/verify.js';
-import { CLOCK_USAGE, clockCommand, SNAPSHOT_USAGE, snapshotCommand, UsageError } from './time.js';
+import { CLOCK_USAGE, clockCommand, SNAPSHOT_USAGE, snapshotCommand } from './time.js';
 import { captureOnce } from '../core/watcher/index.js';
+import { AI_USAGE, aiCommand } from './ai.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: cockpit <command> [options]
 
@@ -17,6 +19,11 @@ ${CLOCK_USAGE}
   capture [--path DIR] [--exclude GLOB]… [--spool-dir DIR]
                            Record the MAC times and git SHA of every file under DIR (default: the
                            current folder) in filesystem_timestamps; .git/ and node_modules/ are skipped.
+  migrate [--to VERSION]   Apply pending migrations (up to the newest model), partitions and seed data.
+  verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
+  rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
+  version                  Print the model version of the database.
+${AI_USAGE}
 
 The database comes from COCKPIT_DATABASE_URL (mysql://user@host:port/database);
 COCKPIT_DATABASE_PASSWORD keeps the password out of the URL.`;
@@ -93,6 +100,7 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
   },
   snapshot: { run: snapshotCommand },
   clock: { run: clockCommand },
+  ai: { run: aiCommand },
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -13,8 +13,7 @@ import {
   restoreSnapshot,
 } from '../core/snapshots/snapshots.js';
 import { checkClocks } from '../core/time/check.js';
-
-export class UsageError extends Error {}
+import { UsageError } from './usage-error.js';
 
 export const SNAPSHOT_USAGE = `  snapshot create --project ID [--description TEXT] [--git-tag NAME]
                            Store the project's state as its next snapshot; prints the snapshot id.

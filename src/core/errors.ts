@@ -1,7 +1,8 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 
 /** Why a core operation refused: the VS Code layer, the CLI and the webview show `message` as is. */
-export type CockpitErrorCode = 'invalid' | 'not-found' | 'conflict' | 'forbidden';
+/** `unavailable`: an outside service (e.g. every AI provider) could not serve the request; retrying may help. */
+export type CockpitErrorCode = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unavailable';
 
 /** An expected, user-facing failure. Messages name the field or resource and never hold secrets. */
 export class CockpitError extends Error {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
+import { registerCortex } from './cortex.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDatabaseCommands(cockpit);
   registerTime(cockpit);
   registerWatcher(cockpit);
+  registerCortex(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }

@@ -35,7 +35,7 @@ describe('clock sync against the database', () => {
     // Without the correction the delayed estimate would be off by ≥ 25 ms.
     assert.ok(Math.abs(direct.offsetMicros) < 3_000, `direct offset ${direct.offsetMicros} µs`);
     assert.ok(
-      Math.abs(delayed.offsetMicros - direct.offsetMicros) < 5_000,
+      Math.abs(delayed.offsetMicros - direct.offsetMicros) < 10_000,
       `delayed ${delayed.offsetMicros} µs vs direct ${direct.offsetMicros} µs`,
     );
     assert.ok(delayed.uncertaintyMicros >= DELAY_MS * 1000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { connect } from '../../src/db/connection.js';
-import { currentVersion, migrate, rollback } from '../../src/db/migrate.js';
+import { currentVersion, migrate, readSteps, defaultMigrationsFolder, rollback } from '../../src/db/migrate.js';
 import { verifySchema } from '../../src/db/verify.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -11,6 +11,10 @@ async function tableNames(database: TestDatabase): Promise<string[]> {
   );
   return (rows as Array<{ name: string }>).map((r) => r.name);
 }
+
+/** Every step of the journal, so adding a migration needs no change here. */
+const STEPS = readSteps(defaultMigrationsFolder());
+const tagsOf = (versions: string[]) => STEPS.filter((s) => versions.includes(s.version)).map((s) => s.tag);
 
 const V1_0_0_TABLES = [
   'audit_logs',
@@ -41,7 +45,7 @@ describe('migrations', () => {
     const database = await fresh();
     const first = await migrate(database);
     assert.equal(first.version, '1.2.0');
-    assert.equal(first.applied.length, 7);
+    assert.deepEqual(first.applied, tagsOf(['1.0.0', '1.1.0', '1.2.0']));
     assert.equal((await tableNames(database)).length, 24);
     const report = await verifySchema(database);
     assert.deepEqual(report.problems, []);
@@ -64,13 +68,7 @@ describe('migrations', () => {
 
     const upgraded = await migrate(database);
     assert.equal(upgraded.version, '1.2.0');
-    assert.deepEqual(upgraded.applied, [
-      '0002_v1.1.0_governance_cortex_extensions',
-      '0003_v1.1.0_token_usage_partitions',
-      '0004_v1.1.0_filesystem_path_index',
-      '0005_v1.2.0_watcher',
-      '0006_v1.2.0_watcher_file_history_index',
-    ]);
+    assert.deepEqual(upgraded.applied, tagsOf(['1.1.0', '1.2.0']));
     assert.ok((await verifySchema(database)).ok);
     const [rows] = await database.pool.query("SELECT name FROM projects WHERE id = 'p-keep'");
     assert.deepEqual(rows, [{ name: 'kept across the upgrade' }]);
@@ -91,19 +89,16 @@ describe('migrations', () => {
     assert.ok((await verifySchema(database)).ok);
   });
 
-  it('roll back 1.2.0 (file watcher columns and index) and apply it again', async () => {
+  it('roll back 1.2.0 (watcher columns and index, provider base_url) and apply it again', async () => {
     const database = await fresh();
     await migrate(database);
     await rollback(database, '1.2.0');
     assert.equal(await currentVersion(database), '1.1.0');
     const [columns] = await database.pool.query(
-      "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'filesystem_timestamps' AND COLUMN_NAME IN ('event_type', 'size_bytes')",
+      "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND (TABLE_NAME, COLUMN_NAME) IN (('filesystem_timestamps', 'event_type'), ('filesystem_timestamps', 'size_bytes'), ('api_configurations', 'base_url'))",
     );
     assert.deepEqual(columns, []);
-    assert.deepEqual((await migrate(database)).applied, [
-      '0005_v1.2.0_watcher',
-      '0006_v1.2.0_watcher_file_history_index',
-    ]);
+    assert.deepEqual((await migrate(database)).applied, tagsOf(['1.2.0']));
     assert.ok((await verifySchema(database)).ok);
   });
 
@@ -118,7 +113,7 @@ describe('migrations', () => {
     const second = await connect(database.config);
     try {
       const [a, b] = await Promise.all([migrate(database), migrate(second)]);
-      assert.equal(a.applied.length + b.applied.length, 7);
+      assert.equal(a.applied.length + b.applied.length, STEPS.length);
       assert.ok((await verifySchema(database)).ok);
     } finally {
       await second.close();

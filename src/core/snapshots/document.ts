@@ -125,6 +125,8 @@ export const apiConfigurationRow = z.strictObject({
   maxTokens: int.nullable(),
   enabled: z.boolean(),
   priority: int.nullable(),
+  /** Model 1.2.0 (local and azure providers); absent from snapshots taken before it. */
+  baseUrl: text(500).nullable().default(null),
   createdAt: instant,
   updatedAt: instant,
 });

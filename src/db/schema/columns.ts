@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { datetime, timestamp, varchar } from 'drizzle-orm/mysql-core';
+import { customType, datetime, timestamp, varchar } from 'drizzle-orm/mysql-core';
 
 // Every timestamp keeps microseconds (fsp 6) and is read as a string: drizzle's Date mode
 // would truncate to milliseconds. Sessions run in UTC (see connection.ts).
@@ -22,3 +22,13 @@ export const updatedAt = () =>
   timestamp6('updated_at')
     .notNull()
     .default(sql`CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)`);
+
+/**
+ * VARBINARY read and written as a Buffer. drizzle's own `varbinary` turns the driver's Buffer into
+ * a UTF-8 string, which corrupts ciphertext; the SQL type is the same, so no migration follows.
+ */
+export const bytes = (name: string, length: number) =>
+  customType<{ data: Buffer; driverData: Buffer }>({
+    dataType: () => `varbinary(${length})`,
+    fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array)),
+  })(name);

@@ -11,10 +11,9 @@ import {
   primaryKey,
   text,
   uniqueIndex,
-  varbinary,
   varchar,
 } from 'drizzle-orm/mysql-core';
-import { createdAt, datetime6, timestamp6, updatedAt, uuidPrimaryKey } from './columns.js';
+import { bytes, createdAt, datetime6, timestamp6, updatedAt, uuidPrimaryKey } from './columns.js';
 import { projects } from './core.js';
 
 /**
@@ -55,10 +54,12 @@ export const apiConfigurations = mysqlTable(
   {
     id: uuidPrimaryKey(),
     projectId: varchar('project_id', { length: 36 }).notNull(),
-    /** 'anthropic' | 'openai' | 'azure' | 'local' */
+    /** 'anthropic' | 'openai' | 'azure' | 'local' | 'vscode-lm' */
     provider: varchar('provider', { length: 50 }).notNull(),
-    /** AES-256-GCM ciphertext; plaintext keys never reach the database. */
-    apiKeyEncrypted: varbinary('api_key_encrypted', { length: 512 }),
+    /** AES-256-GCM envelope (src/core/cortex/crypto.ts); plaintext keys never reach the database. */
+    apiKeyEncrypted: bytes('api_key_encrypted', 512),
+    /** 1.2.0: endpoint of `local` (OpenAI-compatible) and `azure` providers; NULL = the provider's default. */
+    baseUrl: varchar('base_url', { length: 500 }),
     model: varchar('model', { length: 100 }).notNull(),
     temperature: decimal('temperature', { precision: 3, scale: 2 }).default('0.70'),
     maxTokens: int('max_tokens').default(4096),

@@ -1,0 +1,1 @@
+ALTER TABLE `api_configurations` ADD `base_url` varchar(500);
