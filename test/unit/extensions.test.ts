@@ -182,7 +182,13 @@ describe('SemVer', () => {
     assert.equal(bumpSemVer('1.2.3', 'major'), '2.0.0');
     assert.equal(bumpSemVer('1.2.3', 'minor'), '1.3.0');
     assert.equal(bumpSemVer('1.2.3', 'patch'), '1.2.4');
-    assert.ok(compareSemVer(bumpSemVer('1.2.0-rc.1', 'patch'), '1.2.0-rc.1') > 0);
+    assert.equal(bumpSemVer('2.0.0-rc.1', 'major'), '2.0.0');
+    assert.equal(bumpSemVer('2.1.0-rc.1', 'major'), '3.0.0');
+    assert.equal(bumpSemVer('1.3.0-beta', 'minor'), '1.3.0');
+    assert.equal(bumpSemVer('1.2.3-rc.1', 'patch'), '1.2.3');
+    for (const v of ['1.2.3-rc.1', '2.0.0-a', '0.1.0-x.1'])
+      for (const b of ['major', 'minor', 'patch'] as const)
+        assert.ok(compareSemVer(bumpSemVer(v, b), v) > 0, `${v} ${b}`);
   });
 });
 

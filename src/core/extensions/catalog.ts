@@ -139,10 +139,11 @@ export async function importTemplate(db: Db, source: string | unknown, options: 
       },
     },
     async (tx) => {
-      const [header] = await tx
+      const candidateId = randomUUID();
+      await tx
         .insert(extensionDashboards)
         .values({
-          id: randomUUID(),
+          id: candidateId,
           extensionId: file.extensionId,
           dashboardId: file.dashboardId,
           name: file.name,
@@ -154,7 +155,6 @@ export async function importTemplate(db: Db, source: string | unknown, options: 
         })
         // Concurrent imports of the same key converge on one row.
         .onDuplicateKeyUpdate({ set: { id: sql`id` } });
-      const created = header.affectedRows === 1;
       const [row] = await tx
         .select()
         .from(extensionDashboards)
@@ -166,6 +166,8 @@ export async function importTemplate(db: Db, source: string | unknown, options: 
         )
         .for('update');
       if (!row) throw new Error('The imported template vanished inside its transaction.');
+      // affectedRows cannot tell (mysql2 reports found rows): our id is in the row only if we inserted it.
+      const created = row.id === candidateId;
       const versions = await listVersions(tx, row.id);
       const current = versions[0];
       let outcome: ImportResult['outcome'];

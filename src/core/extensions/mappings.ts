@@ -4,7 +4,7 @@
  * and the effective dashboards a project shows.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { extensionDashboards, projectExtensionMappings, projects } from '../../db/schema/index.js';
 import { audited, type Executor } from '../audit.js';
@@ -199,7 +199,8 @@ export async function mapExtension(
               },
             });
         }
-        return requireMapping(tx, input.projectId, extensionId);
+        // A locking read sees a row another transaction committed after our snapshot began.
+        return requireMapping(tx, input.projectId, extensionId, true);
       },
       (row) => ({ resourceId: row.id }),
     ),

@@ -63,10 +63,15 @@ export function latestSemVer(versions: Iterable<string>): string | undefined {
   return latest;
 }
 
-/** The next release version; a pre-release is dropped (1.2.0-rc.1 + patch → 1.2.1). */
+/**
+ * The next version after `version` for a change of kind `bump`. A pre-release first releases the
+ * version it leads to, as npm's semver does: 2.0.0-rc.1 + major → 2.0.0, 1.3.0-beta + minor → 1.3.0,
+ * 1.2.3-rc.1 + patch → 1.2.3.
+ */
 export function bumpSemVer(version: string, bump: Bump): string {
-  const { major, minor, patch } = mustParse(version);
-  if (bump === 'major') return `${major + 1}.0.0`;
-  if (bump === 'minor') return `${major}.${minor + 1}.0`;
-  return `${major}.${minor}.${patch + 1}`;
+  const { major, minor, patch, prerelease } = mustParse(version);
+  const pre = prerelease.length > 0;
+  if (bump === 'major') return pre && minor === 0 && patch === 0 ? `${major}.0.0` : `${major + 1}.0.0`;
+  if (bump === 'minor') return pre && patch === 0 ? `${major}.${minor}.0` : `${major}.${minor + 1}.0`;
+  return pre ? `${major}.${minor}.${patch}` : `${major}.${minor}.${patch + 1}`;
 }
