@@ -4,6 +4,7 @@ import type { Cockpit } from './context.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
+import { registerExtensions } from './extensions.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDatabaseCommands(cockpit);
   registerTime(cockpit);
   registerWatcher(cockpit);
+  registerExtensions(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }
