@@ -37,6 +37,7 @@ import {
   unmapExtension,
 } from '../../src/core/extensions/mappings.js';
 import { CockpitError } from '../../src/core/errors.js';
+import { findWorkspaceProject } from '../../src/core/extensions/workspace.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
 const actor = 'dev@example.com';
@@ -569,6 +570,31 @@ describe('extension dashboards on MariaDB', () => {
     assert.equal(
       authorizeWidgetCommand({ widgetId: 'actions', command: 'workbench.action.files.delete' }, config, manifest).ok,
       false,
+    );
+  });
+
+  it('finds the workspace project by cockpit.json id, else by git remote in any usual spelling', async () => {
+    const id = randomUUID();
+    await database.db
+      .insert(projects)
+      .values({ id, name: 'Remote', ownerUserId: actor, gitRepository: 'https://github.com/acme/remote.git' });
+    assert.equal((await findWorkspaceProject(database.db, { projectId: id }))?.name, 'Remote');
+    assert.equal(
+      (await findWorkspaceProject(database.db, { gitRepository: 'https://bot:secret@github.com/acme/remote/' }))?.id,
+      id,
+    );
+    assert.equal(
+      (
+        await findWorkspaceProject(database.db, {
+          projectId: randomUUID(),
+          gitRepository: 'https://github.com/acme/remote',
+        })
+      )?.id,
+      id,
+    );
+    assert.equal(
+      await findWorkspaceProject(database.db, { gitRepository: 'https://github.com/acme/other' }),
+      undefined,
     );
   });
 });

@@ -18,6 +18,8 @@ import {
 } from '../../src/core/extensions/plan.js';
 import { bumpSemVer, compareSemVer, isSemVer, latestSemVer } from '../../src/core/extensions/semver.js';
 import { CockpitError } from '../../src/core/errors.js';
+import { dashboardView } from '../../src/core/extensions/view.js';
+import { remoteVariants } from '../../src/core/extensions/workspace.js';
 
 const config: DashboardConfig = {
   title: 'ESLint',
@@ -410,5 +412,59 @@ describe('mapping plan', () => {
       ],
     );
     assert.equal(states[1]?.templates[0]?.id, 't-eslint-popular', 'templates ranked: approved, then most imported');
+  });
+});
+
+describe('dashboard view for the webview', () => {
+  it('resolves command titles and allowlist, setting values and editability, status', () => {
+    const withStatus: DashboardConfig = {
+      ...config,
+      widgets: [
+        ...config.widgets,
+        { id: 'status', type: 'status', fields: ['version', 'active', 'commands', 'settings'] },
+      ],
+    };
+    const view = dashboardView('dbaeumer.vscode-eslint', withStatus, {
+      packageJSON: manifest,
+      version: '3.0.10',
+      isActive: true,
+      setting: (key) =>
+        key === 'eslint.run' ? { value: 'onSave', setInWorkspace: true } : { value: undefined, setInWorkspace: false },
+    });
+    assert.equal(view.columns, 2);
+    const [commands, settings, , status] = view.widgets;
+    assert.deepEqual(commands?.type === 'commands' && commands.commands, [
+      { command: 'eslint.executeAutofix', title: 'ESLint: Fix all auto-fixable Problems', allowed: true },
+      { command: 'eslint.restart', title: 'eslint.restart', allowed: false },
+    ]);
+    assert.ok(settings?.type === 'settings');
+    const byKey = Object.fromEntries(settings.settings.map((s) => [s.key, s]));
+    assert.deepEqual(byKey['eslint.run'], {
+      key: 'eslint.run',
+      description: null,
+      types: ['string'],
+      enum: ['onSave', 'onType'],
+      value: 'onSave',
+      setInWorkspace: true,
+      editable: true,
+    });
+    assert.equal(byKey['eslint.runtime']?.editable, false, 'machine scope');
+    assert.equal(byKey['eslint.missing']?.editable, false, 'not declared');
+    assert.deepEqual(status?.type === 'status' && status.items.map((i) => i.value), ['3.0.10', 'active', '2', '3']);
+    const absent = dashboardView('x.y', withStatus, undefined);
+    assert.ok(absent.widgets[0]?.type === 'commands' && absent.widgets[0].commands.every((c) => !c.allowed));
+  });
+
+  it('matches a git remote in its usual spellings, without credentials', () => {
+    assert.deepEqual(remoteVariants('https://user:token@github.com/acme/app.git/'), [
+      'https://user:token@github.com/acme/app',
+      'https://user:token@github.com/acme/app.git',
+      'https://github.com/acme/app',
+      'https://github.com/acme/app.git',
+    ]);
+    assert.deepEqual(remoteVariants('git@github.com:acme/app'), [
+      'git@github.com:acme/app',
+      'git@github.com:acme/app.git',
+    ]);
   });
 });
