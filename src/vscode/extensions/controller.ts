@@ -20,7 +20,7 @@ import {
   setMappingEnabled,
   syncProjectMappings,
 } from '../../core/extensions/mappings.js';
-import type { InstalledExtension } from '../../core/extensions/plan.js';
+import { extensionStates, type InstalledExtension } from '../../core/extensions/plan.js';
 import { dashboardView, type ExtensionFacts } from '../../core/extensions/view.js';
 import { findWorkspaceProject } from '../../core/extensions/workspace.js';
 import type { Database } from '../../db/connection.js';
@@ -196,30 +196,32 @@ export class ExtensionDashboards implements vscode.Disposable {
     const folder = this.folder();
     const installed = new Map(userExtensions().map((e) => [e.id.toLowerCase(), e]));
     const mapped = new Map(dashboards.map((d) => [d.extensionId, d]));
-    const ids = [
-      ...dashboards.map((d) => d.extensionId),
-      ...[...installed.keys()].filter((id) => !mapped.has(id)).sort(),
-    ];
-    const rows: ExtensionRowView[] = ids.map((id) => {
+    const states = extensionStates({
+      installed: this.installed(),
+      catalog: templates,
+      mappings: dashboards.map((d) => ({
+        id: d.mappingId,
+        extensionId: d.extensionId,
+        dashboardId: d.template.id,
+        enabled: d.enabled,
+        position: d.position,
+      })),
+    });
+    const rows: ExtensionRowView[] = states.map(({ extensionId: id, state, templates: own }) => {
       const extension = installed.get(id);
       const mapping = mapped.get(id);
-      const own = templates.filter((t) => t.extensionId === id);
+      const versions = new Map(templates.map((t) => [t.id, t.version]));
       return {
         extensionId: id,
         displayName: displayName(extension, id),
         version: typeof extension?.packageJSON?.version === 'string' ? extension.packageJSON.version : null,
         installed: Boolean(extension),
-        state: mapping
-          ? !extension
-            ? 'missing'
-            : mapping.enabled
-              ? 'enabled'
-              : 'mapped'
-          : own.some((t) => t.communityApproved)
-            ? 'available'
-            : 'unsupported',
+        state,
         template: mapping ? { id: mapping.template.id, name: mapping.template.name } : null,
-        templates: own.filter((t) => t.communityApproved).map((t) => ({ id: t.id, name: t.name, version: t.version })),
+        // Only approved templates can be picked here; community ones are approved by command first.
+        templates: own
+          .filter((t) => t.communityApproved)
+          .map((t) => ({ id: t.id, name: t.name, version: versions.get(t.id) ?? null })),
         overrides: mapping?.customConfig == null ? '' : JSON.stringify(mapping.customConfig, null, 2),
         error: mapping?.error ?? null,
       };
