@@ -102,7 +102,7 @@ describe('the Extensions webview (headless Chromium, fake host)', () => {
 
   async function open(saved?: unknown) {
     page = await browser.newPage();
-    await page.setContent('<!DOCTYPE html><html><body><cockpit-extensions></cockpit-extensions></body></html>');
+    await page.setContent('<!DOCTYPE html><html><body></body></html>');
     // The fake host answers every request at once and keeps what the webview sent. Plain source
     // text: functions passed to evaluate() would carry tsx's helpers into the page.
     await page.evaluate(`(() => {

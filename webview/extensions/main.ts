@@ -5,25 +5,11 @@
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type {
-  DashboardView,
-  ExtensionRowView,
-  ExtensionsViewState,
-  NotificationMessage,
-  ProtocolError,
-  RequestMethod,
-  RequestParams,
-  RequestResults,
-  ResponseMessage,
-  WidgetView,
-} from '../../src/protocol.js';
-
-interface VsCodeApi<S> {
-  postMessage(message: unknown): void;
-  getState(): S | undefined;
-  setState(state: S): void;
-}
-declare function acquireVsCodeApi<S>(): VsCodeApi<S>;
+import type { DashboardView, ExtensionRowView, ExtensionsViewState, WidgetView } from '../../src/protocol.js';
+import { HostClient } from '../shared/client.js';
+import { PersistentState } from '../shared/state.js';
+import { baseStyles } from '../shared/styles.js';
+import { vscodeApi } from '../shared/vscode-api.js';
 
 /** What survives a reload: the last state shown and the overrides the user is still editing. */
 interface Saved {
@@ -31,31 +17,9 @@ interface Saved {
   drafts: Record<string, string>;
 }
 
-const vscode = acquireVsCodeApi<Saved>();
-
-// ── Request/response client (replaceable by the shared webview client) ───────────────────────
-let nextId = 1;
-const pending = new Map<number, { resolve(v: unknown): void; reject(e: ProtocolError): void }>();
-const listeners = new Set<(n: NotificationMessage) => void>();
-
-window.addEventListener('message', (event: MessageEvent) => {
-  const message = event.data as ResponseMessage | NotificationMessage;
-  if (message?.kind === 'notification') for (const listener of listeners) listener(message);
-  if (message?.kind !== 'response' || message.id === null) return;
-  const waiting = pending.get(message.id);
-  if (!waiting) return;
-  pending.delete(message.id);
-  if (message.ok) waiting.resolve(message.result);
-  else waiting.reject(message.error);
-});
-
-function request<M extends RequestMethod>(method: M, params: RequestParams<M>): Promise<RequestResults[M]> {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-    vscode.postMessage({ kind: 'request', id, method, params });
-  });
-}
+const api = vscodeApi<Saved>();
+const host = new HostClient(api);
+const saved = new PersistentState<Saved>(api, { drafts: {} });
 
 const STATE_LABEL: Record<ExtensionRowView['state'], string> = {
   enabled: 'enabled',
@@ -84,183 +48,184 @@ function markdown(text: string): TemplateResult[] {
 
 @customElement('cockpit-extensions')
 export class CockpitExtensions extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      padding: 0 16px 24px;
-      color: var(--vscode-foreground);
-      font-family: var(--vscode-font-family);
-      font-size: var(--vscode-font-size);
-    }
-    h1 {
-      font-size: 1.4em;
-      font-weight: 600;
-      margin: 16px 0 4px;
-    }
-    h2 {
-      font-size: 1.15em;
-      font-weight: 600;
-      margin: 24px 0 8px;
-    }
-    h3 {
-      font-size: 1em;
-      font-weight: 600;
-      margin: 0 0 8px;
-    }
-    .muted {
-      color: var(--vscode-descriptionForeground);
-    }
-    .error {
-      color: var(--vscode-errorForeground);
-      white-space: pre-wrap;
-    }
-    .notice {
-      border-left: 3px solid var(--vscode-notificationsInfoIcon-foreground, var(--vscode-focusBorder));
-      padding: 8px 12px;
-      background: var(--vscode-textBlockQuote-background);
-    }
-    table {
-      border-collapse: collapse;
-      width: 100%;
-    }
-    th,
-    td {
-      text-align: left;
-      padding: 6px 8px;
-      border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
-      vertical-align: top;
-    }
-    th {
-      font-weight: 600;
-      color: var(--vscode-descriptionForeground);
-    }
-    .badge {
-      display: inline-block;
-      padding: 1px 6px;
-      border-radius: 8px;
-      background: var(--vscode-badge-background);
-      color: var(--vscode-badge-foreground);
-      font-size: 0.85em;
-    }
-    .badge.missing {
-      background: var(--vscode-inputValidation-warningBackground);
-      color: var(--vscode-foreground);
-    }
-    button {
-      font: inherit;
-      color: var(--vscode-button-foreground);
-      background: var(--vscode-button-background);
-      border: 1px solid var(--vscode-button-border, transparent);
-      padding: 3px 10px;
-      border-radius: 2px;
-      cursor: pointer;
-      margin: 2px 4px 2px 0;
-    }
-    button:hover:not(:disabled) {
-      background: var(--vscode-button-hoverBackground);
-    }
-    button.secondary {
-      color: var(--vscode-button-secondaryForeground);
-      background: var(--vscode-button-secondaryBackground);
-    }
-    button.secondary:hover:not(:disabled) {
-      background: var(--vscode-button-secondaryHoverBackground);
-    }
-    button.link {
-      background: none;
-      border: none;
-      color: var(--vscode-textLink-foreground);
-      padding: 0;
-      text-decoration: underline;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-    button:focus-visible,
-    input:focus-visible,
-    select:focus-visible,
-    textarea:focus-visible {
-      outline: 1px solid var(--vscode-focusBorder);
-      outline-offset: 1px;
-    }
-    input,
-    select,
-    textarea {
-      font: inherit;
-      color: var(--vscode-input-foreground);
-      background: var(--vscode-input-background);
-      border: 1px solid var(--vscode-input-border, transparent);
-      padding: 2px 4px;
-    }
-    textarea {
-      width: 100%;
-      box-sizing: border-box;
-      font-family: var(--vscode-editor-font-family);
-      min-height: 8em;
-    }
-    .grid {
-      display: grid;
-      gap: 12px;
-    }
-    .card {
-      border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
-      border-radius: 4px;
-      padding: 10px 12px;
-      background: var(--vscode-editorWidget-background);
-      min-width: 0;
-    }
-    .setting {
-      margin: 6px 0;
-    }
-    .setting label {
-      display: block;
-      font-weight: 600;
-    }
-    code {
-      font-family: var(--vscode-editor-font-family);
-      background: var(--vscode-textCodeBlock-background);
-      padding: 0 3px;
-    }
-    dl {
-      display: grid;
-      grid-template-columns: max-content 1fr;
-      gap: 2px 12px;
-      margin: 0;
-    }
-    dt {
-      color: var(--vscode-descriptionForeground);
-    }
-    dd {
-      margin: 0;
-    }
-  `;
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        padding: 0 16px 24px;
+        color: var(--vscode-foreground);
+        font-family: var(--vscode-font-family);
+        font-size: var(--vscode-font-size);
+      }
+      h1 {
+        font-size: 1.4em;
+        font-weight: 600;
+        margin: 16px 0 4px;
+      }
+      h2 {
+        font-size: 1.15em;
+        font-weight: 600;
+        margin: 24px 0 8px;
+      }
+      h3 {
+        font-size: 1em;
+        font-weight: 600;
+        margin: 0 0 8px;
+      }
+      .muted {
+        color: var(--vscode-descriptionForeground);
+      }
+      .error {
+        color: var(--vscode-errorForeground);
+        white-space: pre-wrap;
+      }
+      .notice {
+        border-left: 3px solid var(--vscode-notificationsInfoIcon-foreground, var(--vscode-focusBorder));
+        padding: 8px 12px;
+        background: var(--vscode-textBlockQuote-background);
+      }
+      table {
+        border-collapse: collapse;
+        width: 100%;
+      }
+      th,
+      td {
+        text-align: left;
+        padding: 6px 8px;
+        border-bottom: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
+        vertical-align: top;
+      }
+      th {
+        font-weight: 600;
+        color: var(--vscode-descriptionForeground);
+      }
+      .badge {
+        display: inline-block;
+        padding: 1px 6px;
+        border-radius: 8px;
+        background: var(--vscode-badge-background);
+        color: var(--vscode-badge-foreground);
+        font-size: 0.85em;
+      }
+      .badge.missing {
+        background: var(--vscode-inputValidation-warningBackground);
+        color: var(--vscode-foreground);
+      }
+      button {
+        font: inherit;
+        color: var(--vscode-button-foreground);
+        background: var(--vscode-button-background);
+        border: 1px solid var(--vscode-button-border, transparent);
+        padding: 3px 10px;
+        border-radius: 2px;
+        cursor: pointer;
+        margin: 2px 4px 2px 0;
+      }
+      button:hover:not(:disabled) {
+        background: var(--vscode-button-hoverBackground);
+      }
+      button.secondary {
+        color: var(--vscode-button-secondaryForeground);
+        background: var(--vscode-button-secondaryBackground);
+      }
+      button.secondary:hover:not(:disabled) {
+        background: var(--vscode-button-secondaryHoverBackground);
+      }
+      button.link {
+        background: none;
+        border: none;
+        color: var(--vscode-textLink-foreground);
+        padding: 0;
+        text-decoration: underline;
+      }
+      button:disabled {
+        opacity: 0.5;
+        cursor: default;
+      }
+      button:focus-visible,
+      input:focus-visible,
+      select:focus-visible,
+      textarea:focus-visible {
+        outline: 1px solid var(--vscode-focusBorder);
+        outline-offset: 1px;
+      }
+      input,
+      select,
+      textarea {
+        font: inherit;
+        color: var(--vscode-input-foreground);
+        background: var(--vscode-input-background);
+        border: 1px solid var(--vscode-input-border, transparent);
+        padding: 2px 4px;
+      }
+      textarea {
+        width: 100%;
+        box-sizing: border-box;
+        font-family: var(--vscode-editor-font-family);
+        min-height: 8em;
+      }
+      .grid {
+        display: grid;
+        gap: 12px;
+      }
+      .card {
+        border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
+        border-radius: 4px;
+        padding: 10px 12px;
+        background: var(--vscode-editorWidget-background);
+        min-width: 0;
+      }
+      .setting {
+        margin: 6px 0;
+      }
+      .setting label {
+        display: block;
+        font-weight: 600;
+      }
+      code {
+        font-family: var(--vscode-editor-font-family);
+        background: var(--vscode-textCodeBlock-background);
+        padding: 0 3px;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 2px 12px;
+        margin: 0;
+      }
+      dt {
+        color: var(--vscode-descriptionForeground);
+      }
+      dd {
+        margin: 0;
+      }
+    `,
+  ];
 
-  @state() private view: ExtensionsViewState | undefined = vscode.getState()?.view;
-  @state() private drafts: Record<string, string> = vscode.getState()?.drafts ?? {};
-  @state() private editing = new Set<string>(Object.keys(vscode.getState()?.drafts ?? {}));
+  @state() private view: ExtensionsViewState | undefined = saved.value.view;
+  @state() private drafts: Record<string, string> = saved.value.drafts;
+  @state() private editing = new Set<string>(Object.keys(saved.value.drafts));
   @state() private errors: Record<string, string> = {};
   @state() private busy = false;
   private chosenTemplate: Record<string, string> = {};
 
   override connectedCallback(): void {
     super.connectedCallback();
-    listeners.add((n) => {
-      if (n.method === 'data/changed') void this.refresh();
-    });
-    void request('view/ready', {}).then(() => this.refresh());
+    host.on('data/changed', () => void this.refresh());
+    void host.request('view/ready', {}).then(() => this.refresh());
   }
 
   private save(): void {
-    vscode.setState({ ...(this.view ? { view: this.view } : {}), drafts: this.drafts });
+    saved.update({ ...(this.view ? { view: this.view } : {}), drafts: this.drafts });
   }
 
   private async refresh(): Promise<void> {
     try {
-      this.view = await request('extensions/state', {});
+      this.view = await host.request('extensions/state', {});
       this.errors = { ...this.errors, global: '' };
     } catch (error) {
-      this.errors = { ...this.errors, global: (error as ProtocolError).message };
+      this.errors = { ...this.errors, global: (error as Error).message };
     }
     this.save();
   }
@@ -273,8 +238,7 @@ export class CockpitExtensions extends LitElement {
       this.errors = { ...this.errors, [key]: '' };
       return true;
     } catch (error) {
-      const e = error as ProtocolError;
-      this.errors = { ...this.errors, [key]: e.field ? `${e.message}` : e.message };
+      this.errors = { ...this.errors, [key]: (error as Error).message };
       return false;
     } finally {
       this.busy = false;
@@ -359,13 +323,13 @@ export class CockpitExtensions extends LitElement {
                       ? html`<button
                           class="secondary"
                           ?disabled=${this.busy}
-                          @click=${() => this.act(key, () => request('extensions/setEnabled', { extensionId: key, enabled: false }))}
+                          @click=${() => this.act(key, () => host.request('extensions/setEnabled', { extensionId: key, enabled: false }))}
                         >
                           Disable
                         </button>`
                       : html`<button
                           ?disabled=${this.busy}
-                          @click=${() => this.act(key, () => request('extensions/setEnabled', { extensionId: key, enabled: true }))}
+                          @click=${() => this.act(key, () => host.request('extensions/setEnabled', { extensionId: key, enabled: true }))}
                         >
                           Enable
                         </button>`
@@ -394,7 +358,7 @@ export class CockpitExtensions extends LitElement {
                 `
               : html`<button
                   ?disabled=${this.busy || row.templates.length === 0}
-                  @click=${() => this.act(key, () => request('extensions/map', { extensionId: key, templateId: this.chosenTemplate[key] ?? row.templates[0]?.id ?? '' }))}
+                  @click=${() => this.act(key, () => host.request('extensions/map', { extensionId: key, templateId: this.chosenTemplate[key] ?? row.templates[0]?.id ?? '' }))}
                 >
                   Map
                 </button>`
@@ -428,7 +392,7 @@ export class CockpitExtensions extends LitElement {
             ?disabled=${this.busy}
             @click=${async () => {
               const saved = await this.act(`${key}:overrides`, () =>
-                request('extensions/setOverrides', { extensionId: key, json: this.drafts[key] ?? row.overrides }),
+                host.request('extensions/setOverrides', { extensionId: key, json: this.drafts[key] ?? row.overrides }),
               );
               if (saved) this.closeEditor(key);
             }}
@@ -464,7 +428,7 @@ export class CockpitExtensions extends LitElement {
     const [moved] = order.splice(index, 1);
     if (moved === undefined) return;
     order.splice(index + delta, 0, moved);
-    void this.act(moved, () => request('extensions/reorder', { extensionIds: order }));
+    void this.act(moved, () => host.request('extensions/reorder', { extensionIds: order }));
   }
 
   private renderDashboards(dashboards: DashboardView[]) {
@@ -509,7 +473,7 @@ export class CockpitExtensions extends LitElement {
             html`<button
               ?disabled=${!c.allowed || this.busy}
               title=${c.allowed ? c.command : `${c.command} is not contributed by the installed version`}
-              @click=${() => this.act(key, () => request('extensions/runCommand', { ...ids, command: c.command }))}
+              @click=${() => this.act(key, () => host.request('extensions/runCommand', { ...ids, command: c.command }))}
             >
               ${c.title}
             </button>`,
@@ -526,7 +490,7 @@ export class CockpitExtensions extends LitElement {
                 <button
                   class="link"
                   title=${l.url}
-                  @click=${() => this.act(key, () => request('extensions/openLink', { ...ids, url: l.url }))}
+                  @click=${() => this.act(key, () => host.request('extensions/openLink', { ...ids, url: l.url }))}
                 >
                   ${l.label}
                 </button>
@@ -559,7 +523,7 @@ export class CockpitExtensions extends LitElement {
     s: Extract<WidgetView, { type: 'settings' }>['settings'][number],
   ) {
     const update = (value: unknown) =>
-      this.act(key, () => request('extensions/updateSetting', { ...ids, key: s.key, value }));
+      this.act(key, () => host.request('extensions/updateSetting', { ...ids, key: s.key, value }));
     const inputId = `${key}:${s.key}`;
     const disabled = !s.editable || this.busy;
     let control: TemplateResult;
@@ -609,3 +573,6 @@ export class CockpitExtensions extends LitElement {
     </div>`;
   }
 }
+
+// The shared page has an empty body: the view adds its root element.
+if (!document.querySelector('cockpit-extensions')) document.body.append(document.createElement('cockpit-extensions'));

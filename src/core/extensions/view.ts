@@ -24,7 +24,11 @@ const NOT_IN_WORKSPACE = new Set(['application', 'machine']);
 const isScalar = (v: unknown): v is string | number | boolean =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
-export function dashboardView(extensionId: string, config: DashboardConfig, facts: ExtensionFacts | undefined): DashboardView {
+export function dashboardView(
+  extensionId: string,
+  config: DashboardConfig,
+  facts: ExtensionFacts | undefined,
+): DashboardView {
   const commands = contributedCommands(facts?.packageJSON);
   const settings = contributedSettings(facts?.packageJSON);
   const widgets = config.widgets.map((widget): WidgetView => {
@@ -68,7 +72,10 @@ export function dashboardView(extensionId: string, config: DashboardConfig, fact
             case 'version':
               return { label: 'Version', value: facts?.version ?? 'not installed' };
             case 'active':
-              return { label: 'State', value: !facts ? 'not installed' : facts.isActive ? 'active' : 'not activated yet' };
+              return {
+                label: 'State',
+                value: !facts ? 'not installed' : facts.isActive ? 'active' : 'not activated yet',
+              };
             case 'commands':
               return { label: 'Commands', value: String(commands.size) };
             case 'settings':

@@ -1,32 +1,16 @@
 /**
  * The "Extensions" panel: installed extensions with their mapping state and the enabled extension
- * dashboards. Minimal host glue of its own (CSP + nonce HTML, request dispatcher); the shared
- * webview helper being built for the Cockpit panel can replace `html()` and `dispatch()`.
+ * dashboards, on the shared webview helpers (CSP + nonce page, validating dispatcher).
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { CockpitError } from '../../core/errors.js';
-import {
-  MAX_MESSAGE_BYTES,
-  requestEnvelope,
-  requests,
-  type NotificationMessage,
-  type Notifications,
-  type ProtocolError,
-  type RequestMethod,
-  type RequestResults,
-  type ResponseMessage,
-} from '../../protocol.js';
+import type { Notifications } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
-import { describeError } from '../database.js';
+import { createDispatcher, type RequestHandlers } from '../webview/dispatcher.js';
+import { postNotification, serveRequests } from '../webview/host.js';
+import { webviewHtml, webviewOptions } from '../webview/html.js';
 import type { ExtensionDashboards } from './controller.js';
 
 export const EXTENSIONS_PANEL = 'cockpit.extensions';
-
-type ExtensionMethod = Extract<RequestMethod, `extensions/${string}` | 'view/ready'>;
-type Handlers = {
-  [M in ExtensionMethod]: (params: import('zod').output<(typeof requests)[M]>) => Promise<RequestResults[M]>;
-};
 
 export class ExtensionsPanel {
   private static current: ExtensionsPanel | undefined;
@@ -60,23 +44,21 @@ export class ExtensionsPanel {
   }
 
   private static options(cockpit: Cockpit): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    const root = cockpit.extension.extensionUri;
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')],
-    };
+    return webviewOptions(cockpit.extension.extensionUri);
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly cockpit: Cockpit,
+    cockpit: Cockpit,
     private readonly controller: ExtensionDashboards,
   ) {
-    panel.webview.html = this.html();
-    const handlers = this.handlers();
+    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
+      view: 'extensions',
+      title: 'Cockpit: Extensions',
+    });
+    const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Extensions view: ${m}`) });
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.dispatch(message, handlers)),
+      serveRequests(panel.webview, dispatch),
       controller.onDidChange(() => this.notify('data/changed', { reason: 'extensions' })),
       cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
       vscode.workspace.onDidChangeConfiguration(() => this.notify('data/changed', { reason: 'settings' })),
@@ -92,35 +74,7 @@ export class ExtensionsPanel {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
-  private html(): string {
-    const { webview } = this.panel;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(
-      vscode.Uri.joinPath(this.cockpit.extension.extensionUri, 'dist', 'webview', 'extensions.js'),
-    );
-    const csp = [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Cockpit: Extensions</title>
-</head>
-<body>
-<cockpit-extensions></cockpit-extensions>
-<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
-</body>
-</html>`;
-  }
-
-  private handlers(): Handlers {
+  private handlers(): RequestHandlers {
     const c = this.controller;
     const ok = { ok: true } as const;
     return {
@@ -136,66 +90,7 @@ export class ExtensionsPanel {
     };
   }
 
-  /** Every inbound message gets exactly one response; anything malformed gets an error response. */
-  private async dispatch(message: unknown, handlers: Handlers): Promise<void> {
-    let size: number;
-    try {
-      size = JSON.stringify(message)?.length ?? 0;
-    } catch {
-      size = Number.POSITIVE_INFINITY;
-    }
-    if (size > MAX_MESSAGE_BYTES)
-      return this.fail(null, { code: 'invalid-message', message: 'The message is too large.' });
-    const envelope = requestEnvelope.safeParse(message);
-    if (!envelope.success) {
-      const id = (message as { id?: unknown })?.id;
-      return this.fail(typeof id === 'number' && Number.isSafeInteger(id) ? id : null, {
-        code: 'invalid-message',
-        message: 'Not a valid request.',
-      });
-    }
-    const { id, method, params } = envelope.data;
-    if (!Object.hasOwn(handlers, method)) {
-      return this.fail(id, { code: 'unknown-method', message: `Unknown method "${method}".` });
-    }
-    const name = method as ExtensionMethod;
-    const parsed = requests[name].safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') || undefined;
-      return this.fail(id, {
-        code: 'invalid',
-        message: `Invalid ${field ?? 'params'}: ${issue?.message}`,
-        ...(field ? { field } : {}),
-      });
-    }
-    try {
-      const handler = handlers[name] as (p: unknown) => Promise<unknown>;
-      const result = await handler(parsed.data);
-      this.post({ kind: 'response', id, ok: true, result });
-    } catch (error) {
-      if (error instanceof CockpitError) {
-        return this.fail(id, {
-          code: error.code,
-          message: error.message,
-          ...(error.field ? { field: error.field } : {}),
-        });
-      }
-      this.cockpit.log.error(`Extensions view: ${method} failed: ${describeError(error)}`);
-      this.fail(id, { code: 'internal', message: describeError(error) });
-    }
-  }
-
-  private fail(id: number | null, error: ProtocolError): void {
-    this.post({ kind: 'response', id, ok: false, error });
-  }
-
   private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
-    const message: NotificationMessage = { kind: 'notification', method, params };
-    this.post(message);
-  }
-
-  private post(message: ResponseMessage | NotificationMessage): void {
-    void this.panel.webview.postMessage(message);
+    void postNotification(this.panel.webview, method, params);
   }
 }
