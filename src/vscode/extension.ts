@@ -5,6 +5,7 @@ import { registerCortex } from './cortex.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
+import { registerExtensions } from './extensions.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerTime(cockpit);
   registerWatcher(cockpit);
   registerCortex(cockpit);
+  registerExtensions(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }

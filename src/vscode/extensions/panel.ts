@@ -1,0 +1,96 @@
+/**
+ * The "Extensions" panel: installed extensions with their mapping state and the enabled extension
+ * dashboards, on the shared webview helpers (CSP + nonce page, validating dispatcher).
+ */
+import * as vscode from 'vscode';
+import type { Notifications } from '../../protocol.js';
+import type { Cockpit } from '../context.js';
+import { createDispatcher, type RequestHandlers } from '../webview/dispatcher.js';
+import { postNotification, serveRequests } from '../webview/host.js';
+import { webviewHtml, webviewOptions } from '../webview/html.js';
+import type { ExtensionDashboards } from './controller.js';
+
+export const EXTENSIONS_PANEL = 'cockpit.extensions';
+
+export class ExtensionsPanel {
+  private static current: ExtensionsPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(cockpit: Cockpit, controller: ExtensionDashboards): void {
+    if (ExtensionsPanel.current) {
+      ExtensionsPanel.current.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      EXTENSIONS_PANEL,
+      'Cockpit: Extensions',
+      vscode.ViewColumn.Active,
+      ExtensionsPanel.options(cockpit),
+    );
+    ExtensionsPanel.current = new ExtensionsPanel(panel, cockpit, controller);
+  }
+
+  /** Restores the panel after a reload (the webview restores its own state with getState). */
+  static register(cockpit: Cockpit, controller: ExtensionDashboards): void {
+    cockpit.extension.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(EXTENSIONS_PANEL, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+          panel.webview.options = ExtensionsPanel.options(cockpit);
+          ExtensionsPanel.current?.panel.dispose();
+          ExtensionsPanel.current = new ExtensionsPanel(panel, cockpit, controller);
+        },
+      }),
+    );
+  }
+
+  private static options(cockpit: Cockpit): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return webviewOptions(cockpit.extension.extensionUri);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    cockpit: Cockpit,
+    private readonly controller: ExtensionDashboards,
+  ) {
+    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
+      view: 'extensions',
+      title: 'Cockpit: Extensions',
+    });
+    const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Extensions view: ${m}`) });
+    this.disposables.push(
+      serveRequests(panel.webview, dispatch),
+      controller.onDidChange(() => this.notify('data/changed', { reason: 'extensions' })),
+      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
+      vscode.workspace.onDidChangeConfiguration(() => this.notify('data/changed', { reason: 'settings' })),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible) this.notify('data/changed', { reason: 'focus' });
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private dispose(): void {
+    if (ExtensionsPanel.current === this) ExtensionsPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private handlers(): RequestHandlers {
+    const c = this.controller;
+    const ok = { ok: true } as const;
+    return {
+      'view/ready': async () => ({ view: 'extensions' }),
+      'extensions/state': () => c.state(),
+      'extensions/map': async (p) => (await c.map(p.extensionId, p.templateId), ok),
+      'extensions/setEnabled': async (p) => (await c.setEnabled(p.extensionId, p.enabled), ok),
+      'extensions/reorder': async (p) => (await c.reorder(p.extensionIds), ok),
+      'extensions/setOverrides': async (p) => (await c.setOverrides(p.extensionId, p.json), ok),
+      'extensions/runCommand': async (p) => (await c.runCommand(p.extensionId, p.widgetId, p.command), ok),
+      'extensions/updateSetting': async (p) => (await c.updateSetting(p.extensionId, p.widgetId, p.key, p.value), ok),
+      'extensions/openLink': async (p) => (await c.openLink(p.extensionId, p.widgetId, p.url), ok),
+    };
+  }
+
+  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
+    void postNotification(this.panel.webview, method, params);
+  }
+}
