@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { connect } from '../../src/db/connection.js';
-import { currentVersion, migrate, rollback } from '../../src/db/migrate.js';
+import {
+  currentVersion,
+  defaultMigrationsFolder,
+  migrate,
+  modelVersions,
+  readSteps,
+  rollback,
+} from '../../src/db/migrate.js';
 import { verifySchema } from '../../src/db/verify.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -10,6 +17,21 @@ async function tableNames(database: TestDatabase): Promise<string[]> {
     "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE '\\_\\_%' ORDER BY 1",
   );
   return (rows as Array<{ name: string }>).map((r) => r.name);
+}
+
+// Later model versions (1.2.0, …) add steps; these tests follow the journal instead of fixed counts.
+const STEPS = readSteps(defaultMigrationsFolder());
+const NEWEST = modelVersions().at(-1)!;
+const stepsAfter = (version: string) =>
+  STEPS.slice(STEPS.findLastIndex((s) => s.version === version) + 1).map((s) => s.tag);
+
+/** Rolls back every model version newer than `version`, newest first. */
+async function rollbackTo(database: TestDatabase, version: string) {
+  for (const newer of modelVersions()
+    .slice(modelVersions().indexOf(version) + 1)
+    .reverse()) {
+    await rollback(database, newer);
+  }
 }
 
 const V1_0_0_TABLES = [
@@ -37,11 +59,11 @@ describe('migrations', () => {
   };
   after(async () => Promise.all(databases.map((d) => d.drop())));
 
-  it('migrate an empty database to 1.1.0, verify it, and re-run as a no-op', async () => {
+  it('migrate an empty database to the newest model, verify it, and re-run as a no-op', async () => {
     const database = await fresh();
     const first = await migrate(database);
-    assert.equal(first.version, '1.1.0');
-    assert.equal(first.applied.length, 5);
+    assert.equal(first.version, NEWEST);
+    assert.equal(first.applied.length, STEPS.length);
     assert.equal((await tableNames(database)).length, 24);
     const report = await verifySchema(database);
     assert.deepEqual(report.problems, []);
@@ -49,11 +71,11 @@ describe('migrations', () => {
 
     const again = await migrate(database);
     assert.deepEqual(again.applied, []);
-    assert.equal(again.version, '1.1.0');
+    assert.equal(again.version, NEWEST);
     assert.ok((await verifySchema(database)).ok);
   });
 
-  it('migrate to 1.0.0 only, then upgrade the existing database to 1.1.0 in place', async () => {
+  it('migrate to 1.0.0 only, then upgrade the existing database to the newest model in place', async () => {
     const database = await fresh();
     const old = await migrate(database, { to: '1.0.0' });
     assert.equal(old.version, '1.0.0');
@@ -63,12 +85,13 @@ describe('migrations', () => {
     );
 
     const upgraded = await migrate(database);
-    assert.equal(upgraded.version, '1.1.0');
-    assert.deepEqual(upgraded.applied, [
+    assert.equal(upgraded.version, NEWEST);
+    assert.deepEqual(upgraded.applied.slice(0, 3), [
       '0002_v1.1.0_governance_cortex_extensions',
       '0003_v1.1.0_token_usage_partitions',
       '0004_v1.1.0_filesystem_path_index',
     ]);
+    assert.deepEqual(upgraded.applied, stepsAfter('1.0.0'));
     assert.ok((await verifySchema(database)).ok);
     const [rows] = await database.pool.query("SELECT name FROM projects WHERE id = 'p-keep'");
     assert.deepEqual(rows, [{ name: 'kept across the upgrade' }]);
@@ -77,13 +100,15 @@ describe('migrations', () => {
   it('roll back 1.1.0 to the 13 core tables, then apply it again', async () => {
     const database = await fresh();
     await migrate(database);
+    await rollbackTo(database, '1.1.0');
+    assert.equal(await currentVersion(database), '1.1.0');
     await rollback(database, '1.1.0');
     assert.equal(await currentVersion(database), '1.0.0');
     assert.deepEqual(await tableNames(database), V1_0_0_TABLES);
 
     const reapplied = await migrate(database);
-    assert.equal(reapplied.version, '1.1.0');
-    assert.equal(reapplied.applied.length, 3);
+    assert.equal(reapplied.version, NEWEST);
+    assert.deepEqual(reapplied.applied, stepsAfter('1.0.0'));
     assert.ok((await verifySchema(database)).ok);
   });
 
@@ -98,7 +123,7 @@ describe('migrations', () => {
     const second = await connect(database.config);
     try {
       const [a, b] = await Promise.all([migrate(database), migrate(second)]);
-      assert.equal(a.applied.length + b.applied.length, 5);
+      assert.equal(a.applied.length + b.applied.length, STEPS.length);
       assert.ok((await verifySchema(database)).ok);
     } finally {
       await second.close();
