@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/connection.js';
 import { dashboards, modules, profiles, projects } from '../db/schema/index.js';
 import { audited, type Executor } from './audit.js';
@@ -722,4 +722,24 @@ function parseSnapshot<T>(schema: z.ZodType<T>, snapshot: unknown, versionNumber
       `Version ${versionNumber} cannot be restored: ${zodToCockpit(result.error, 'snapshot').message}`,
     );
   return result.data;
+}
+
+// ── single rows (for confirmations and pickers) ─────────────────────────────────────────────
+
+export async function getProfile(db: Db, id: string) {
+  const [row] = await db.select().from(profiles).where(eq(profiles.id, id));
+  if (!row) throw notFound('Profile', id);
+  return row;
+}
+
+export async function getDashboard(db: Db, id: string) {
+  const [row] = await db.select().from(dashboards).where(eq(dashboards.id, id));
+  if (!row) throw notFound('Dashboard', id);
+  return row;
+}
+
+export async function getModule(db: Db, id: string) {
+  const [row] = await db.select().from(modules).where(eq(modules.id, id));
+  if (!row) throw notFound('Module', id);
+  return row;
 }

@@ -5,7 +5,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CockpitError, invalid } from './errors.js';
 
 /** ISO 8601 UTC with a Z suffix (the `ts-001-zulu` standard): 2026-01-01T14:30:45.123456Z. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/connection.js';
 import { dashboards, modules, profiles, projects, templates, versionHistory } from '../db/schema/index.js';
 import { audited } from './audit.js';

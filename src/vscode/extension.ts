@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
 import { registerDatabaseCommands } from './database-commands.js';
+import { registerCockpit } from './cockpit/index.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Each feature registers its own commands, views and listeners; none touches the database here.
   registerDatabaseCommands(cockpit);
+  registerCockpit(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }

@@ -84,9 +84,31 @@ export function toProtocolError(error: unknown, method: string, logError: (messa
   }
   // Connection failures are already phrased for users and free of secrets.
   if (error instanceof DatabaseError) return { code: 'disconnected', message: error.message };
+  const driverCode = (error as { code?: unknown } | null)?.code;
+  if (typeof driverCode === 'string' && LOST_CONNECTION.has(driverCode)) {
+    return { code: 'disconnected', message: 'The connection to the database was lost; retry when it is back.' };
+  }
+  if (driverCode === 'ER_NO_SUCH_TABLE' || driverCode === 'ER_BAD_FIELD_ERROR') {
+    logError(`${method} failed: ${(error as Error).message}`);
+    return {
+      code: 'disconnected',
+      message: 'The database schema is not up to date: run Cockpit: Connect Database to migrate it.',
+    };
+  }
   logError(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return { code: 'internal', message: `${method} failed unexpectedly; see Cockpit: Show Log.` };
 }
+
+/** mysql2 error codes of a connection that went away mid-request. */
+const LOST_CONNECTION = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+]);
 
 /**
  * Whether `value` would serialize to more than `limit` bytes (UTF-8 upper bound). Stops as soon
