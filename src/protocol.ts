@@ -53,7 +53,7 @@ const params = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
 /** Webview → host requests: method → params schema. Feature sections add theirs here. */
 export const requests = {
-  /** The webview's first message after (re)load: answers with the view's state. */
+  /** Sent once per load when the view first shows content; the host logs the time since opening. */
   'view/ready': z.object({}).strict(),
 
   // ── Cockpit panel ──

@@ -139,6 +139,16 @@ export class CockpitApp extends LitElement {
       vscode-textfield {
         width: 100%;
       }
+      header vscode-single-select {
+        width: 220px;
+      }
+      .row.add {
+        margin-top: 12px;
+      }
+      .row.add vscode-single-select {
+        width: 160px;
+        flex: none;
+      }
     `,
   ];
 
@@ -147,16 +157,13 @@ export class CockpitApp extends LitElement {
   @state() private busy = false;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
+  private announcedReady = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
     client.on('data/changed', () => void this.refresh());
     client.on('connection/changed', () => void this.refresh());
     void this.refresh();
-  }
-
-  protected override firstUpdated(): void {
-    void client.request('view/ready', {}).catch(() => undefined);
   }
 
   /** Fetches the state; calls arriving while one runs are folded into one more fetch. */
@@ -181,6 +188,12 @@ export class CockpitApp extends LitElement {
         }
       } while (this.refreshAgain);
       this.refreshing = undefined;
+      if (!this.announcedReady) {
+        // Once the first content is on screen: the host logs the time since "Open Cockpit".
+        this.announcedReady = true;
+        await this.updateComplete;
+        void client.request('view/ready', {}).catch(() => undefined);
+      }
     })();
     return this.refreshing;
   }

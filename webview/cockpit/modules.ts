@@ -84,6 +84,10 @@ export class CockpitModule extends LitElement {
       details summary {
         cursor: pointer;
       }
+      li.decision vscode-single-select {
+        width: 130px;
+        flex: none;
+      }
     `,
   ];
 
@@ -171,7 +175,6 @@ export class CockpitModule extends LitElement {
               <vscode-checkbox
                 class="grow"
                 .checked=${item.done}
-                label=${item.text}
                 @change=${(e: Event) =>
                   void this.run('checklist/check', {
                     moduleId,
