@@ -95,7 +95,7 @@ export class CockpitApp extends LitElement {
       li.dashboard:hover {
         background: var(--vscode-list-hoverBackground);
       }
-      li.dashboard.active {
+      .profile.selected li.dashboard.active {
         background: var(--vscode-list-activeSelectionBackground);
         color: var(--vscode-list-activeSelectionForeground);
       }

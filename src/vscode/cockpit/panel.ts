@@ -78,6 +78,8 @@ export class CockpitPanel {
     private readonly startedAt: number,
   ) {
     const { cockpit, workspace } = context;
+    // Connect while the webview loads; its first request then finds the pool ready (or the error).
+    void cockpit.database.get().catch(() => undefined);
     const extensionUri = cockpit.extension.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.options = webviewOptions(extensionUri);
@@ -88,11 +90,16 @@ export class CockpitPanel {
     });
     const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(m) });
     const refresh = (reason: string) => void postNotification(panel.webview, 'data/changed', { reason });
+    let wasActive = panel.active;
     this.disposables.push(
       serveRequests(panel.webview, dispatch),
       workspace.onDidChange(refresh),
-      // Changes from other windows or the CLI show up when the user comes back.
-      panel.onDidChangeViewState((e) => e.webviewPanel.active && refresh('focus')),
+      // Changes from other windows or the CLI show up when the user comes back (not on the first show:
+      // the view fetches its state itself then).
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active && !wasActive) refresh('focus');
+        wasActive = e.webviewPanel.active;
+      }),
       vscode.window.onDidChangeWindowState((s) => s.focused && panel.visible && refresh('focus')),
       panel.onDidDispose(() => this.dispose()),
     );
