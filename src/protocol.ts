@@ -112,6 +112,8 @@ export const requests = {
   'file/open': params({ moduleId: rowId, folder: folderUri, path: z.string().max(1024) }),
   /** Shows the version history of a dashboard or module in a QuickPick and restores the choice. */
   'history/show': params({ resourceType: z.enum(['dashboard', 'module']), resourceId: rowId }),
+  /** Shows the project's audit trail (Cockpit: Show Audit Trail). */
+  'audit/show': params({}),
 } satisfies Record<string, z.ZodType>;
 
 export type RequestMethod = keyof typeof requests;
@@ -170,6 +172,7 @@ export interface RequestResults {
   'file/unpin': Done;
   'file/open': Done;
   'history/show': { restored: number | null };
+  'audit/show': Done;
 }
 
 /** Host → webview notifications: method → params type. */

@@ -37,6 +37,7 @@ import {
   setDecisionStatus,
   unpinFile,
 } from '../../src/core/module-actions.js';
+import { projectAuditTrail } from '../../src/core/project-audit.js';
 import { createProjectFromTemplate, findProject, listWorkflowTemplates } from '../../src/core/projects.js';
 import { connect, type Database } from '../../src/db/connection.js';
 import {
@@ -213,6 +214,32 @@ describe('hierarchy services', () => {
         'invalid',
         /modules\.0: configuration\.items/,
       );
+    });
+
+    it('collects the audit trail of a whole project, newest first, successes and failures', async () => {
+      const { projectId } = await createProjectFromTemplate(database.db, ACTOR, {
+        name: 'Audited',
+        template: 'data_science',
+      });
+      const [profile] = await projectHierarchy(database.db, projectId);
+      const [experiments, data] = profile!.dashboards;
+      await switchActiveDashboard(database.db, ACTOR, profile!.id, data!.id);
+      const [plan] = await dashboardModules(database.db, experiments!.id);
+      await addChecklistItem(database.db, ACTOR, plan!.id, 'Write it up');
+      await rejectsWith(() => addChecklistItem(database.db, ACTOR, plan!.id, ''), 'invalid');
+      const trail = await projectAuditTrail(database.db, projectId);
+      assert.deepEqual(
+        trail.map((t) => [t.action, t.status]),
+        [
+          ['module.checklist.add', 'failure'],
+          ['module.checklist.add', 'success'],
+          ['profile.switch_active', 'success'],
+          ['project.create', 'success'],
+        ],
+      );
+      assert.deepEqual(trail[2]?.metadata, { before: experiments!.id, after: data!.id });
+      // Another project's rows are not included.
+      assert.ok(trail.every((t) => t.userId === ACTOR));
     });
 
     it('finds a folder project by its link first, else by git remote', async () => {

@@ -224,6 +224,17 @@ export class CockpitApp extends LitElement {
         ${model?.project ? html`<span class="muted">${model.project.workflowTemplate ?? ''}</span>` : nothing}
         <span class="grow"></span>
         ${this.folderPicker(model)}
+        ${
+          model?.status === 'ready'
+            ? html`<vscode-icon
+                name="list-unordered"
+                action-icon
+                label="Audit trail"
+                title="Audit trail"
+                @click=${() => void this.run('audit/show', {})}
+              ></vscode-icon>`
+            : nothing
+        }
         <vscode-icon
           name="refresh"
           action-icon

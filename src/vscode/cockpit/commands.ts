@@ -8,6 +8,7 @@ import {
   switchActiveDashboard,
 } from '../../core/hierarchy.js';
 import { KNOWN_MODULE_TYPES } from '../../core/module-config.js';
+import { projectAuditTrail } from '../../core/project-audit.js';
 import { listWorkflowTemplates } from '../../core/projects.js';
 import type { Db } from '../../db/connection.js';
 import { registerCommand } from '../context.js';
@@ -193,5 +194,24 @@ export function registerCockpitCommands(context: CockpitContext): void {
     const picked = await vscode.window.showQuickPick(items, { title: 'Cockpit: version history — of what?' });
     if (picked?.type && picked.id) return pickAndRestoreVersion(context, picked.type, picked.id);
     return undefined;
+  });
+
+  registerCommand(cockpit, 'cockpit.showAuditTrail', async () => {
+    const scope = await currentScope(context);
+    if (!scope) return;
+    const rows = await projectAuditTrail(scope.db, scope.found.project.id);
+    const icon = { success: '$(pass)', failure: '$(error)', partial: '$(warning)' } as const;
+    await vscode.window.showQuickPick(
+      rows.map((r) => ({
+        label: `${icon[r.status]} ${r.action}`,
+        description: `${r.resourceType} ${r.resourceId?.slice(0, 8) ?? ''}`,
+        detail: `${r.timestamp.slice(0, 19).replace(' ', 'T')}Z · ${r.userId} · ${JSON.stringify(r.metadata ?? {}).slice(0, 160)}`,
+      })),
+      {
+        title: `Cockpit: audit trail of ${scope.found.project.name} (newest first)`,
+        matchOnDescription: true,
+        matchOnDetail: true,
+      },
+    );
   });
 }

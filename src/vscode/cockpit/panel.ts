@@ -214,6 +214,10 @@ export class CockpitPanel {
         await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(location));
         return ok;
       },
+      'audit/show': async () => {
+        await vscode.commands.executeCommand('cockpit.showAuditTrail');
+        return ok;
+      },
       'history/show': async (p) => ({
         restored: await pickAndRestoreVersion(this.context, p.resourceType, p.resourceId),
       }),
