@@ -7,7 +7,9 @@
  * order changes lock the project row. Whatever changes
  * which dashboards a profile has (create, delete, reorder, switch) locks the profile row first, so
  * a profile can never end up pointing at a dashboard of another profile or at a deleted one.
- * Only `SELECT … FOR UPDATE` is used: TiDB refuses `FOR SHARE` by default.
+ * Only `SELECT … FOR UPDATE` is used: TiDB refuses `FOR SHARE` by default. Reads that decide a write
+ * are locking reads too: a plain read inside a TiDB transaction sees the snapshot taken at BEGIN,
+ * which may predate a concurrent change committed before this transaction got its locks.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
@@ -190,7 +192,8 @@ export async function createProfile(
       const [last] = await tx
         .select({ position: sql<number | null>`MAX(${profiles.position})` })
         .from(profiles)
-        .where(eq(profiles.projectId, project.id));
+        .where(eq(profiles.projectId, project.id))
+        .for('update');
       const position = last?.position == null ? 0 : Number(last.position) + 1;
       await tx.insert(profiles).values({ id, projectId: input.projectId, name, description, position });
       return { id };
@@ -244,7 +247,8 @@ async function compactProfiles(tx: Executor, projectId: string): Promise<void> {
     .select({ id: profiles.id })
     .from(profiles)
     .where(eq(profiles.projectId, projectId))
-    .orderBy(asc(profiles.position), asc(profiles.createdAt), asc(profiles.id));
+    .orderBy(asc(profiles.position), asc(profiles.createdAt), asc(profiles.id))
+    .for('update');
   if (remaining.length === 0) return;
   await tx
     .update(profiles)
@@ -273,7 +277,8 @@ export async function reorderProfiles(db: Db, actor: string, projectId: string, 
         .select({ id: profiles.id })
         .from(profiles)
         .where(eq(profiles.projectId, projectId))
-        .orderBy(asc(profiles.position));
+        .orderBy(asc(profiles.position))
+        .for('update');
       checkSameSet(
         current.map((c) => c.id),
         orderedIds,
@@ -310,7 +315,8 @@ export async function createDashboard(
       const [last] = await tx
         .select({ position: sql<number | null>`MAX(${dashboards.position})` })
         .from(dashboards)
-        .where(eq(dashboards.profileId, profile.id));
+        .where(eq(dashboards.profileId, profile.id))
+        .for('update');
       const position = last?.position == null ? 0 : Number(last.position) + 1;
       await tx.insert(dashboards).values({ id, profileId: profile.id, name, description, layout, position });
       // A profile with dashboards always has an active one.
@@ -406,19 +412,20 @@ export async function deleteDashboard(
   actor: string,
   id: string,
 ): Promise<{ activeDashboardId: string | null }> {
-  const profileId = await profileOf(db, id);
   return audited(
     db,
     { userId: actor, action: 'dashboard.delete', resourceType: 'dashboard', resourceId: id },
     async (tx) => {
-      const profile = await lockProfile(tx, profileId);
+      // Lock order is profile → dashboard, so find the profile first with a plain read.
+      const profile = await lockProfile(tx, await profileOf(tx, id));
       const dashboard = await lockDashboard(tx, id);
       if (dashboard.profileId !== profile.id) throw changed('dashboard');
       const siblings = await tx
         .select({ id: dashboards.id, position: dashboards.position })
         .from(dashboards)
         .where(eq(dashboards.profileId, profile.id))
-        .orderBy(asc(dashboards.position), asc(dashboards.id));
+        .orderBy(asc(dashboards.position), asc(dashboards.id))
+        .for('update');
       const index = siblings.findIndex((s) => s.id === id);
       const remaining = siblings.filter((s) => s.id !== id);
       await tx.delete(dashboards).where(eq(dashboards.id, id));
@@ -438,16 +445,26 @@ export async function deleteDashboard(
         active = (remaining[index] ?? remaining[index - 1] ?? null)?.id ?? null;
         await tx.update(profiles).set({ activeDashboardId: active }).where(eq(profiles.id, profile.id));
       }
-      return { activeDashboardId: active, before: profile.activeDashboardId, name: dashboard.name };
+      return {
+        activeDashboardId: active,
+        before: profile.activeDashboardId,
+        name: dashboard.name,
+        profileId: profile.id,
+      };
     },
     (result) => ({
-      metadata: { profileId, before: result.before, after: result.activeDashboardId, name: result.name },
+      metadata: {
+        profileId: result.profileId,
+        before: result.before,
+        after: result.activeDashboardId,
+        name: result.name,
+      },
     }),
   ).then(({ activeDashboardId }) => ({ activeDashboardId }));
 }
 
-async function profileOf(db: Db, dashboardId: string): Promise<string> {
-  const [row] = await db
+async function profileOf(tx: Executor, dashboardId: string): Promise<string> {
+  const [row] = await tx
     .select({ profileId: dashboards.profileId })
     .from(dashboards)
     .where(eq(dashboards.id, dashboardId));
@@ -466,7 +483,8 @@ export async function reorderDashboards(db: Db, actor: string, profileId: string
         .select({ id: dashboards.id })
         .from(dashboards)
         .where(eq(dashboards.profileId, profileId))
-        .orderBy(asc(dashboards.position));
+        .orderBy(asc(dashboards.position))
+        .for('update');
       checkSameSet(
         current.map((c) => c.id),
         orderedIds,
@@ -514,7 +532,8 @@ export async function createModule(
       const [last] = await tx
         .select({ position: sql<number | null>`MAX(${modules.position})` })
         .from(modules)
-        .where(eq(modules.dashboardId, dashboard.id));
+        .where(eq(modules.dashboardId, dashboard.id))
+        .for('update');
       const position = last?.position == null ? 0 : Number(last.position) + 1;
       await tx.insert(modules).values({ id, dashboardId: dashboard.id, moduleType, name, configuration, position });
       await recordVersion(tx, 'module', id, { name, moduleType, configuration }, 'Created', actor);
@@ -552,7 +571,9 @@ export async function changeModuleConfiguration<T extends KnownModuleType>(
   id: string,
   expectedType: T | null,
   action: string,
-  change: (configuration: ModuleConfiguration<T>) => { configuration: unknown; description: string },
+  change: (
+    configuration: ModuleConfiguration<T>,
+  ) => { configuration: unknown; description: string } | Promise<{ configuration: unknown; description: string }>,
 ): Promise<{ version: number }> {
   return audited(db, { userId: actor, action, resourceType: 'module', resourceId: id }, async (tx) => {
     const row = await lockModule(tx, id);
@@ -572,7 +593,7 @@ export async function changeModuleConfiguration<T extends KnownModuleType>(
         `The stored configuration is invalid (${(error as Error).message}); it is shown read-only. Restore a version or fix it.`,
       );
     }
-    const next = change(current);
+    const next = await change(current);
     const configuration = parseConfiguration(type, next.configuration);
     await tx.update(modules).set({ configuration }).where(eq(modules.id, id));
     const version = await recordVersion(
@@ -596,12 +617,13 @@ export function setModuleConfiguration(db: Db, actor: string, id: string, config
 }
 
 export async function deleteModule(db: Db, actor: string, id: string): Promise<void> {
-  const [row] = await db.select({ dashboardId: modules.dashboardId }).from(modules).where(eq(modules.id, id));
-  if (!row) throw notFound('Module', id);
   await audited(
     db,
     { userId: actor, action: 'module.delete', resourceType: 'module', resourceId: id },
     async (tx) => {
+      // Lock order is dashboard → module, so find the dashboard first with a plain read.
+      const [row] = await tx.select({ dashboardId: modules.dashboardId }).from(modules).where(eq(modules.id, id));
+      if (!row) throw notFound('Module', id);
       await lockDashboard(tx, row.dashboardId);
       const module = await lockModule(tx, id);
       if (module.dashboardId !== row.dashboardId) throw changed('module');
@@ -610,7 +632,8 @@ export async function deleteModule(db: Db, actor: string, id: string): Promise<v
         .select({ id: modules.id })
         .from(modules)
         .where(eq(modules.dashboardId, row.dashboardId))
-        .orderBy(asc(modules.position), asc(modules.id));
+        .orderBy(asc(modules.position), asc(modules.id))
+        .for('update');
       if (remaining.length > 0) {
         await tx
           .update(modules)
@@ -638,7 +661,8 @@ export async function reorderModules(db: Db, actor: string, dashboardId: string,
         .select({ id: modules.id })
         .from(modules)
         .where(eq(modules.dashboardId, dashboardId))
-        .orderBy(asc(modules.position));
+        .orderBy(asc(modules.position))
+        .for('update');
       checkSameSet(
         current.map((c) => c.id),
         orderedIds,

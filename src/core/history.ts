@@ -44,7 +44,8 @@ export async function recordVersion(
   const [row] = await tx
     .select({ last: sql<number | null>`MAX(${versionHistory.versionNumber})` })
     .from(versionHistory)
-    .where(and(eq(versionHistory.resourceType, resourceType), eq(versionHistory.resourceId, resourceId)));
+    .where(and(eq(versionHistory.resourceType, resourceType), eq(versionHistory.resourceId, resourceId)))
+    .for('update');
   const versionNumber = Number(row?.last ?? 0) + 1;
   await tx.insert(versionHistory).values({
     id: randomUUID(),

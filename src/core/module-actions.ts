@@ -85,8 +85,8 @@ export function setDecisionStatus(
 
 /** Pins a file of `folder`; `path` may be relative to it or absolute inside it. */
 export async function pinFile(db: Db, actor: string, moduleId: string, folder: string, path: string) {
-  const { relative } = await confineToFolder(folder, path);
-  return changeModuleConfiguration(db, actor, moduleId, 'file_manager', 'module.file.pin', (c) => {
+  return changeModuleConfiguration(db, actor, moduleId, 'file_manager', 'module.file.pin', async (c) => {
+    const { relative } = await confineToFolder(folder, path);
     if (c.files.some((f) => f.path === relative)) {
       throw new CockpitError('conflict', `path: ${relative} is already pinned.`, 'path');
     }

@@ -36,7 +36,7 @@ import type { CockpitState } from '../../protocol.js';
 import { describeError } from '../database.js';
 import { connectDatabase } from '../database-commands.js';
 import type { Cockpit } from '../context.js';
-import { createDispatcher, type RequestHandlers } from '../webview/dispatcher.js';
+import { createDispatcher, disconnectedMessage, type RequestHandlers } from '../webview/dispatcher.js';
 import { postNotification, serveRequests } from '../webview/host.js';
 import { webviewHtml, webviewOptions } from '../webview/html.js';
 import { pickAndRestoreVersion } from './history.js';
@@ -248,6 +248,23 @@ export class CockpitPanel {
       const configured = [setting?.globalValue, setting?.workspaceValue, setting?.workspaceFolderValue].some(Boolean);
       return { ...here, status: configured ? 'disconnected' : 'no-database', message: describeError(error) };
     }
+    try {
+      return await this.projectState(database, folder, here, profileId);
+    } catch (error) {
+      const message = disconnectedMessage(error);
+      if (!message) throw error;
+      cockpit.log.warn(`Cockpit panel: ${(error as Error).message}`);
+      return { ...here, status: 'disconnected', message };
+    }
+  }
+
+  private async projectState(
+    database: Database,
+    folder: vscode.WorkspaceFolder,
+    here: CockpitState,
+    profileId: string | undefined,
+  ): Promise<CockpitState> {
+    const { workspace } = this.context;
     const found = await workspace.project(database.db, folder);
     if (!found) {
       const templates = await listWorkflowTemplates(database.db);

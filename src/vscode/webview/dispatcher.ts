@@ -82,21 +82,29 @@ export function toProtocolError(error: unknown, method: string, logError: (messa
       ? { code: error.code, message: error.message, field: error.field }
       : { code: error.code, message: error.message };
   }
-  // Connection failures are already phrased for users and free of secrets.
-  if (error instanceof DatabaseError) return { code: 'disconnected', message: error.message };
-  const driverCode = (error as { code?: unknown } | null)?.code;
-  if (typeof driverCode === 'string' && LOST_CONNECTION.has(driverCode)) {
-    return { code: 'disconnected', message: 'The connection to the database was lost; retry when it is back.' };
-  }
-  if (driverCode === 'ER_NO_SUCH_TABLE' || driverCode === 'ER_BAD_FIELD_ERROR') {
-    logError(`${method} failed: ${(error as Error).message}`);
-    return {
-      code: 'disconnected',
-      message: 'The database schema is not up to date: run Cockpit: Connect Database to migrate it.',
-    };
+  const disconnected = disconnectedMessage(error);
+  if (disconnected) {
+    if (!(error instanceof DatabaseError)) logError(`${method} failed: ${(error as Error).message}`);
+    return { code: 'disconnected', message: disconnected };
   }
   logError(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return { code: 'internal', message: `${method} failed unexpectedly; see Cockpit: Show Log.` };
+}
+
+/**
+ * The user-facing reason when `error` means the database cannot serve the Cockpit right now —
+ * unreachable, connection lost, or a schema older than this version — else undefined.
+ */
+export function disconnectedMessage(error: unknown): string | undefined {
+  // Connection failures are already phrased for users and free of secrets.
+  if (error instanceof DatabaseError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (LOST_CONNECTION.has(code)) return 'The connection to the database was lost; retry when it is back.';
+  if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') {
+    return 'The database schema is not up to date: run Cockpit: Connect Database to migrate it.';
+  }
+  return undefined;
 }
 
 /** mysql2 error codes of a connection that went away mid-request. */
