@@ -280,6 +280,34 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.equal(received.filter((r) => r.method === 'cockpit/state').length, before + 1);
   });
 
+  it('offers the workflow templates when the folder has no project, and creates one', async () => {
+    handlers['cockpit/state'] = () => ({
+      ...ready,
+      status: 'no-project',
+      project: null,
+      profiles: [],
+      profileId: null,
+      dashboard: null,
+      modules: [],
+      templates: [
+        { name: 'note_taking', description: 'Notes' },
+        { name: 'vibe_coding', description: 'Build with an AI pair' },
+      ],
+    });
+    handlers['project/create'] = () => ({ projectId: 'new' });
+    await open();
+    const app = page.locator('cockpit-app');
+    await app.getByText('has no Cockpit project yet').waitFor();
+    await app.locator('vscode-textfield[aria-label="Project name"] input').fill('My app');
+    await app.locator('.card', { hasText: 'vibe_coding' }).locator('vscode-button').click();
+    await waitFor(() => received.some((r) => r.method === 'project/create'));
+    assert.deepEqual(received.find((r) => r.method === 'project/create')?.params, {
+      folder: folder.uri,
+      template: 'vibe_coding',
+      name: 'My app',
+    });
+  });
+
   it('refetches when the host says the data changed', async () => {
     await open();
     const before = received.filter((r) => r.method === 'cockpit/state').length;
