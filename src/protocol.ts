@@ -7,7 +7,8 @@
  * types live in `RequestResults`. Both bundles import this file (the webview only for types and the
  * method names), so a method's name, params and result cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import type { DashboardSummary, ModuleView, ProfileTree } from './core/hierarchy.js';
 
 // ── Extension dashboards (issue 6) ─────────────────────────────────────────────────────────────
 // The webview names an extension, a widget and a command/setting/link; the host checks each
@@ -138,19 +139,139 @@ export interface NotificationMessage {
   params: unknown;
 }
 
+// Building blocks of params: every string bounded, every object strict (unknown keys are refused).
+const rowId = z.string().min(1).max(36);
+const rowIds = z.array(rowId).max(1000);
+const name = z.string().max(255);
+const longText = z.string().max(10_000);
+const folderUri = z.string().min(1).max(4096);
+const decisionStatus = z.enum(['proposed', 'accepted', 'superseded']);
+const params = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
+
 /** Webview → host requests: method → params schema. Feature sections add theirs here. */
 export const requests = {
-  /** The webview's first message after (re)load: answers with the view's state. */
+  /** Sent once per load when the view first shows content; the host logs the time since opening. */
   'view/ready': z.object({}).strict(),
+
+  // ── Cockpit panel ──
+  /** Everything the panel shows for one workspace folder (default: the current one) and profile. */
+  'cockpit/state': params({ folder: folderUri.optional(), profileId: rowId.optional() }),
+  /** Runs Cockpit: Connect Database (URL, password, migrations). */
+  'database/connect': params({}),
+  'project/create': params({ folder: folderUri, template: z.string().min(1).max(100), name }),
+  'profile/create': params({ projectId: rowId, name, description: longText.optional() }),
+  'profile/update': params({ id: rowId, name: name.optional(), description: longText.optional() }),
+  /** Asks the user to confirm, then deletes. */
+  'profile/delete': params({ id: rowId }),
+  'profile/reorder': params({ projectId: rowId, ids: rowIds }),
+  'dashboard/create': params({ profileId: rowId, name, description: longText.optional() }),
+  'dashboard/update': params({ id: rowId, name: name.optional(), description: longText.optional() }),
+  'dashboard/delete': params({ id: rowId }),
+  'dashboard/reorder': params({ profileId: rowId, ids: rowIds }),
+  'dashboard/switch': params({ profileId: rowId, dashboardId: rowId }),
+  'module/create': params({
+    dashboardId: rowId,
+    moduleType: z.enum(['checklist', 'decision_log', 'file_manager']),
+    name,
+  }),
+  'module/rename': params({ id: rowId, name }),
+  'module/delete': params({ id: rowId }),
+  'module/reorder': params({ dashboardId: rowId, ids: rowIds }),
+  'checklist/add': params({ moduleId: rowId, text: z.string().max(500) }),
+  'checklist/check': params({
+    moduleId: rowId,
+    index: z.number().int().min(0).max(10_000),
+    text: z.string().max(500),
+    done: z.boolean(),
+  }),
+  'checklist/remove': params({
+    moduleId: rowId,
+    index: z.number().int().min(0).max(10_000),
+    text: z.string().max(500),
+  }),
+  'decision/add': params({
+    moduleId: rowId,
+    title: z.string().max(200),
+    context: longText,
+    decision: longText,
+    status: decisionStatus,
+  }),
+  'decision/status': params({
+    moduleId: rowId,
+    index: z.number().int().min(0).max(10_000),
+    title: z.string().max(200),
+    status: decisionStatus,
+  }),
+  /** Without `path` the host asks for the file with an open dialog. */
+  'file/pin': params({ moduleId: rowId, folder: folderUri, path: z.string().max(1024).optional() }),
+  'file/unpin': params({ moduleId: rowId, path: z.string().max(1024) }),
+  /** Opens a pinned file in an editor. */
+  'file/open': params({ moduleId: rowId, folder: folderUri, path: z.string().max(1024) }),
+  /** Shows the version history of a dashboard or module in a QuickPick and restores the choice. */
+  'history/show': params({ resourceType: z.enum(['dashboard', 'module']), resourceId: rowId }),
+  /** Shows the project's audit trail (Cockpit: Show Audit Trail). */
+  'audit/show': params({}),
+
   ...extensionRequests,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestMethod = keyof typeof requests;
 export type RequestParams<M extends RequestMethod> = z.input<(typeof requests)[M]>;
 
+export interface CockpitFolder {
+  uri: string;
+  name: string;
+}
+
+export interface CockpitState {
+  /** What the panel can show: each status has its own empty state and next step. */
+  status: 'no-folder' | 'no-database' | 'disconnected' | 'no-project' | 'ready';
+  /** Why the database cannot be reached (safe to show: no secrets). */
+  message?: string;
+  folders: CockpitFolder[];
+  folder: CockpitFolder | null;
+  /** Workflow templates offered when the folder has no project yet. */
+  templates: Array<{ name: string; description: string | null }>;
+  project: { id: string; name: string; workflowTemplate: string | null; matchedBy: 'link' | 'git' | 'created' } | null;
+  profiles: ProfileTree[];
+  /** The profile shown (the requested one if it still exists, else the first). */
+  profileId: string | null;
+  /** Its active dashboard — the Single Active Screen — and that dashboard's modules. */
+  dashboard: DashboardSummary | null;
+  modules: ModuleView[];
+}
+
+type Done = { ok: true };
+
 /** What each request answers. */
 export interface RequestResults extends ExtensionRequestResults {
   'view/ready': { view: string };
+  'cockpit/state': CockpitState;
+  'database/connect': { connected: boolean };
+  'project/create': { projectId: string };
+  'profile/create': { id: string };
+  'profile/update': Done;
+  'profile/delete': { deleted: boolean };
+  'profile/reorder': Done;
+  'dashboard/create': { id: string };
+  'dashboard/update': Done;
+  'dashboard/delete': { deleted: boolean };
+  'dashboard/reorder': Done;
+  'dashboard/switch': Done;
+  'module/create': { id: string };
+  'module/rename': Done;
+  'module/delete': { deleted: boolean };
+  'module/reorder': Done;
+  'checklist/add': Done;
+  'checklist/check': Done;
+  'checklist/remove': Done;
+  'decision/add': Done;
+  'decision/status': Done;
+  'file/pin': { pinned: string | null };
+  'file/unpin': Done;
+  'file/open': Done;
+  'history/show': { restored: number | null };
+  'audit/show': Done;
 }
 
 /** Host → webview notifications: method → params type. */

@@ -6,6 +6,7 @@ import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
 import { registerExtensions } from './extensions.js';
+import { registerCockpit } from './cockpit/index.js';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerWatcher(cockpit);
   registerCortex(cockpit);
   registerExtensions(cockpit);
+  registerCockpit(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }

@@ -77,6 +77,43 @@ describe('webview request dispatcher', () => {
     if (!response.ok) assert.match(response.error.message, /^params/);
   });
 
+  it('validates Cockpit params against the protocol schemas before any handler runs', async () => {
+    let calls = 0;
+    const { dispatch } = setup({
+      'dashboard/switch': () => {
+        calls++;
+        return { ok: true };
+      },
+      'checklist/add': () => {
+        calls++;
+        return { ok: true };
+      },
+      'file/open': () => {
+        calls++;
+        return { ok: true };
+      },
+    });
+    const request = (id: number, method: string, params: unknown) => dispatch({ kind: 'request', id, method, params });
+    const refusals: Array<[number, string, unknown, string]> = [
+      [1, 'dashboard/switch', { profileId: 1, dashboardId: 'd' }, 'params.profileId'],
+      [2, 'dashboard/switch', { profileId: 'p' }, 'params.dashboardId'],
+      [3, 'dashboard/switch', { profileId: 'p', dashboardId: 'x'.repeat(37) }, 'params.dashboardId'],
+      [4, 'dashboard/switch', { profileId: 'p', dashboardId: 'd', command: 'workbench.action.terminal.new' }, 'params'],
+      [5, 'checklist/add', { moduleId: 'm', text: 'x'.repeat(501) }, 'params.text'],
+      [6, 'checklist/add', { moduleId: 'm', text: ['a'] }, 'params.text'],
+      [7, 'file/open', { moduleId: 'm', folder: 'file:///w', path: null }, 'params.path'],
+      [8, 'file/open', { moduleId: 'm', folder: 'x'.repeat(5000), path: 'a' }, 'params.folder'],
+    ];
+    for (const [id, method, params, field] of refusals) {
+      const response = await request(id, method, params);
+      assertError(response, 'invalid', id);
+      if (!response.ok) assert.equal(response.error.field, field, `${method} ${JSON.stringify(params).slice(0, 80)}`);
+    }
+    assert.equal(calls, 0);
+    assert.equal((await request(9, 'dashboard/switch', { profileId: 'p', dashboardId: 'd' })).ok, true);
+    assert.equal(calls, 1);
+  });
+
   it('refuses cyclic and deeply nested messages without throwing', async () => {
     const { dispatch } = setup();
     const cyclic: Record<string, unknown> = { kind: 'request', id: 3, method: 'view/ready' };
@@ -103,7 +140,10 @@ describe('webview request dispatcher', () => {
     });
     failure = new DatabaseError('refused', 'Cannot connect to 127.0.0.1:1: connection refused.');
     assertError(await dispatch({ kind: 'request', id: 2, method: 'view/ready', params: {} }), 'disconnected', 2);
-    assert.deepEqual(logged, []);
+    failure = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    assertError(await dispatch({ kind: 'request', id: 3, method: 'view/ready', params: {} }), 'disconnected', 3);
+    // Expected refusals are not logged; a lost connection is, for the record.
+    assert.deepEqual(logged, ['view/ready failed: read ECONNRESET']);
   });
 
   it('hides unexpected failures behind a generic message and logs the detail', async () => {

@@ -52,6 +52,8 @@ export const profileRow = z.strictObject({
   createdAt: instant,
   updatedAt: instant,
   activeDashboardId: id.nullable(),
+  /** Model 1.2.0 (order in Master Control); absent from snapshots taken before it. */
+  position: int.default(0),
 });
 
 export const dashboardRow = z.strictObject({

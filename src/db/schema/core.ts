@@ -29,6 +29,8 @@ export const profiles = mysqlTable(
     updatedAt: updatedAt(),
     /** Single Active Screen: kept consistent by the hierarchy service, not by a cyclic FK. */
     activeDashboardId: varchar('active_dashboard_id', { length: 36 }),
+    /** Order in Master Control (model 1.2.0; not in the 1.1.0 spec, see docs/schema-deviations.md). */
+    position: int('position').notNull().default(0),
   },
   (t) => [
     index('idx_project').on(t.projectId),

@@ -82,11 +82,41 @@ export function toProtocolError(error: unknown, method: string, logError: (messa
       ? { code: error.code, message: error.message, field: error.field }
       : { code: error.code, message: error.message };
   }
-  // Connection failures are already phrased for users and free of secrets.
-  if (error instanceof DatabaseError) return { code: 'disconnected', message: error.message };
+  const disconnected = disconnectedMessage(error);
+  if (disconnected) {
+    if (!(error instanceof DatabaseError)) logError(`${method} failed: ${safeMessage(error)}`);
+    return { code: 'disconnected', message: disconnected };
+  }
   logError(`${method} failed: ${safeMessage(error)}`);
   return { code: 'internal', message: `${method} failed unexpectedly; see Cockpit: Show Log.` };
 }
+
+/**
+ * The user-facing reason when `error` means the database cannot serve the Cockpit right now —
+ * unreachable, connection lost, or a schema older than this version — else undefined.
+ */
+export function disconnectedMessage(error: unknown): string | undefined {
+  // Connection failures are already phrased for users and free of secrets.
+  if (error instanceof DatabaseError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (LOST_CONNECTION.has(code)) return 'The connection to the database was lost; retry when it is back.';
+  if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') {
+    return 'The database schema is not up to date: run Cockpit: Connect Database to migrate it.';
+  }
+  return undefined;
+}
+
+/** mysql2 error codes of a connection that went away mid-request. */
+const LOST_CONNECTION = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_SERVER_SHUTDOWN',
+]);
 
 /**
  * Whether `value` would serialize to more than `limit` bytes (UTF-8 upper bound). Stops as soon

@@ -1,0 +1,250 @@
+/**
+ * Workspace folder → project: by the project id in `.vscode/cockpit.json`, else by the folder's git
+ * remote, else a new project instantiated from a workflow template (profiles, dashboards and
+ * modules in ONE transaction — a failure leaves nothing behind).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { asc, eq, sql } from 'drizzle-orm';
+import * as z from 'zod';
+import type { Db } from '../db/connection.js';
+import { dashboards, modules, profiles, projects, templates, versionHistory } from '../db/schema/index.js';
+import { audited } from './audit.js';
+import { CockpitError, invalid, notFound } from './errors.js';
+import { isKnownModuleType, parseConfiguration, zodToCockpit } from './module-config.js';
+
+export interface Project {
+  id: string;
+  name: string;
+  description: string | null;
+  ownerUserId: string;
+  workflowTemplate: string | null;
+  gitRepository: string | null;
+}
+
+const projectColumns = {
+  id: projects.id,
+  name: projects.name,
+  description: projects.description,
+  ownerUserId: projects.ownerUserId,
+  workflowTemplate: projects.workflowTemplate,
+  gitRepository: projects.gitRepository,
+};
+
+export async function getProject(db: Db, id: string): Promise<Project | undefined> {
+  const [row] = await db.select(projectColumns).from(projects).where(eq(projects.id, id));
+  return row;
+}
+
+/** The project of a folder: the linked id wins; else the oldest project with the same git remote. */
+export async function findProject(
+  db: Db,
+  folder: { linkedProjectId?: string; gitRepository?: string },
+): Promise<{ project: Project; matchedBy: 'link' | 'git' } | undefined> {
+  if (folder.linkedProjectId) {
+    const project = await getProject(db, folder.linkedProjectId);
+    if (project) return { project, matchedBy: 'link' };
+  }
+  if (folder.gitRepository) {
+    const [project] = await db
+      .select(projectColumns)
+      .from(projects)
+      .where(eq(projects.gitRepository, folder.gitRepository))
+      .orderBy(asc(projects.createdAt), asc(projects.id))
+      .limit(1);
+    if (project) return { project, matchedBy: 'git' };
+  }
+  return undefined;
+}
+
+// ── .vscode/cockpit.json ────────────────────────────────────────────────────────────────────
+
+export const PROJECT_LINK_FILE = path.join('.vscode', 'cockpit.json');
+const projectLink = z.object({ projectId: z.string().min(1).max(36) }).passthrough();
+
+/** The project id a folder is linked to, undefined without a link file; a malformed file is an error. */
+export async function readProjectLink(folder: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(folder, PROJECT_LINK_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw invalid(`${PROJECT_LINK_FILE}: not valid JSON (${(error as Error).message}).`, 'projectId');
+  }
+  const parsed = projectLink.safeParse(json);
+  if (!parsed.success) throw zodToCockpit(parsed.error, PROJECT_LINK_FILE);
+  return parsed.data.projectId;
+}
+
+/** Writes the link, keeping any other keys the file has. */
+export async function writeProjectLink(folder: string, projectId: string): Promise<void> {
+  const file = path.join(folder, PROJECT_LINK_FILE);
+  let existing: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) existing = parsed as Record<string, unknown>;
+  } catch {
+    // missing or malformed: replaced by a valid link
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ ...existing, projectId }, null, 2)}\n`);
+}
+
+// ── templates ───────────────────────────────────────────────────────────────────────────────
+
+const nameField = z.string().trim().min(1).max(255);
+const templateSpecification = z.object({
+  profiles: z
+    .array(
+      z.object({
+        name: nameField,
+        description: z.string().max(10_000).optional(),
+        dashboards: z.array(
+          z.object({
+            name: nameField,
+            description: z.string().max(10_000).optional(),
+            layout: z.record(z.string(), z.unknown()).optional(),
+            modules: z.array(
+              z.object({ type: z.string().min(1).max(100), name: nameField, configuration: z.unknown() }),
+            ),
+          }),
+        ),
+      }),
+    )
+    .min(1),
+});
+
+export interface WorkflowTemplate {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+export async function listWorkflowTemplates(db: Db): Promise<WorkflowTemplate[]> {
+  return db
+    .select({ id: templates.id, name: templates.name, description: templates.description })
+    .from(templates)
+    .where(eq(templates.category, 'workflow'))
+    .orderBy(asc(templates.name));
+}
+
+/**
+ * Creates a project with the template's whole hierarchy: each profile's first dashboard is its
+ * active one; every dashboard and module starts at version 1. One transaction, batched inserts.
+ */
+export async function createProjectFromTemplate(
+  db: Db,
+  actor: string,
+  input: { name: string; template: string; description?: string | null; gitRepository?: string | null },
+): Promise<{ projectId: string; profiles: number; dashboards: number; modules: number }> {
+  const name = nameField.safeParse(input.name);
+  if (!name.success) throw zodToCockpit(name.error, 'name');
+  const [template] = await db.select().from(templates).where(eq(templates.name, input.template));
+  if (!template || template.category !== 'workflow') throw notFound('Workflow template', input.template);
+  const spec = templateSpecification.safeParse(template.specification);
+  if (!spec.success) {
+    throw new CockpitError(
+      'invalid',
+      `Template ${template.name} is malformed: ${zodToCockpit(spec.error, 'specification').message}`,
+    );
+  }
+
+  const projectId = randomUUID();
+  const rows = {
+    profiles: [] as Array<typeof profiles.$inferInsert>,
+    dashboards: [] as Array<typeof dashboards.$inferInsert>,
+    modules: [] as Array<typeof modules.$inferInsert>,
+    versions: [] as Array<typeof versionHistory.$inferInsert>,
+  };
+  const version = (resourceType: 'dashboard' | 'module', resourceId: string, snapshot: object) =>
+    rows.versions.push({
+      id: randomUUID(),
+      resourceType,
+      resourceId,
+      versionNumber: 1,
+      snapshot,
+      changeDescription: `Created from template ${template.name}`,
+      createdBy: actor,
+    });
+  spec.data.profiles.forEach((p, pi) => {
+    const profileId = randomUUID();
+    const dashboardIds = p.dashboards.map(() => randomUUID());
+    rows.profiles.push({
+      id: profileId,
+      projectId,
+      name: p.name,
+      description: p.description ?? null,
+      activeDashboardId: dashboardIds[0] ?? null,
+      position: pi,
+    });
+    p.dashboards.forEach((d, di) => {
+      const dashboardId = dashboardIds[di]!;
+      const layout = d.layout ?? {};
+      rows.dashboards.push({
+        id: dashboardId,
+        profileId,
+        name: d.name,
+        description: d.description ?? null,
+        layout,
+        position: di,
+      });
+      version('dashboard', dashboardId, { name: d.name, description: d.description ?? null, layout });
+      d.modules.forEach((m, mi) => {
+        const field = `specification.profiles.${pi}.dashboards.${di}.modules.${mi}`;
+        let configuration = m.configuration ?? {};
+        if (isKnownModuleType(m.type)) {
+          try {
+            configuration = parseConfiguration(m.type, configuration);
+          } catch (error) {
+            throw new CockpitError('invalid', `Template ${template.name}: ${field}: ${(error as Error).message}`);
+          }
+        }
+        const moduleId = randomUUID();
+        rows.modules.push({ id: moduleId, dashboardId, moduleType: m.type, name: m.name, configuration, position: mi });
+        version('module', moduleId, { name: m.name, moduleType: m.type, configuration });
+      });
+    });
+  });
+
+  return audited(
+    db,
+    {
+      userId: actor,
+      action: 'project.create',
+      resourceType: 'project',
+      resourceId: projectId,
+      metadata: { template: template.name },
+    },
+    async (tx) => {
+      await tx.insert(projects).values({
+        id: projectId,
+        name: name.data,
+        description: input.description ?? null,
+        ownerUserId: actor,
+        workflowTemplate: template.name,
+        gitRepository: input.gitRepository ?? null,
+      });
+      await tx.insert(profiles).values(rows.profiles);
+      if (rows.dashboards.length > 0) await tx.insert(dashboards).values(rows.dashboards);
+      if (rows.modules.length > 0) await tx.insert(modules).values(rows.modules);
+      if (rows.versions.length > 0) await tx.insert(versionHistory).values(rows.versions);
+      await tx
+        .update(templates)
+        .set({ downloadCount: sql`COALESCE(${templates.downloadCount}, 0) + 1` })
+        .where(eq(templates.id, template.id));
+      return {
+        projectId,
+        profiles: rows.profiles.length,
+        dashboards: rows.dashboards.length,
+        modules: rows.modules.length,
+      };
+    },
+    (result) => ({ metadata: { template: template.name, after: projectId, ...result } }),
+  );
+}

@@ -1,0 +1,373 @@
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ModuleView } from '../../src/core/hierarchy.js';
+import { baseStyles } from '../shared/styles.js';
+import type { Run } from './app.js';
+import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
+
+type DecisionStatus = 'proposed' | 'accepted' | 'superseded';
+const STATUSES: DecisionStatus[] = ['proposed', 'accepted', 'superseded'];
+
+/** One module as a card: typed content for known types, raw JSON (read-only) for the rest. */
+@customElement('cockpit-module')
+export class CockpitModule extends LitElement {
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .card {
+        height: 100%;
+        box-sizing: border-box;
+      }
+      h3 {
+        font-size: 1em;
+        font-weight: 600;
+        margin: 0;
+      }
+      ul {
+        list-style: none;
+        margin: 8px 0;
+        padding: 0;
+      }
+      li {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        padding: 2px 0;
+      }
+      li.decision {
+        display: block;
+        border-top: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
+        padding: 6px 0;
+      }
+      .file {
+        background: none;
+        border: none;
+        color: var(--vscode-textLink-foreground);
+        font: inherit;
+        cursor: pointer;
+        padding: 0;
+        text-align: left;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .file:hover {
+        text-decoration: underline;
+      }
+      pre {
+        font-family: var(--vscode-editor-font-family);
+        font-size: var(--vscode-editor-font-size);
+        background: var(--vscode-textCodeBlock-background);
+        padding: 8px;
+        overflow: auto;
+        max-height: 240px;
+        white-space: pre-wrap;
+      }
+      form,
+      .form {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      vscode-textfield,
+      vscode-textarea {
+        width: 100%;
+      }
+      .meta {
+        font-size: 0.9em;
+      }
+      details summary {
+        cursor: pointer;
+      }
+      li.decision vscode-single-select {
+        width: 130px;
+        flex: none;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) module!: ModuleView;
+  @property({ attribute: false }) folder!: string;
+  @property({ attribute: false }) run!: Run;
+  @property({ attribute: false }) moveUp: (() => Promise<unknown>) | undefined;
+  @property({ attribute: false }) moveDown: (() => Promise<unknown>) | undefined;
+
+  override render(): TemplateResult {
+    const m = this.module;
+    const renameKey = `module:${m.id}`;
+    const renaming = viewState.value.renaming === renameKey;
+    return html`<section class="card" aria-label=${m.name}>
+      <div class="row">
+        ${renaming ? this.renameField(renameKey) : html`<h3 class="grow">${m.name}</h3>`}
+        <vscode-badge>${m.moduleType.replace('_', ' ')}</vscode-badge>
+        ${
+          this.moveUp
+            ? html`<vscode-icon name="arrow-up" action-icon label="Move module up" @click=${this.moveUp}></vscode-icon>`
+            : nothing
+        }
+        ${
+          this.moveDown
+            ? html`<vscode-icon
+                name="arrow-down"
+                action-icon
+                label="Move module down"
+                @click=${this.moveDown}
+              ></vscode-icon>`
+            : nothing
+        }
+        <vscode-icon
+          name="edit"
+          action-icon
+          label="Rename module"
+          @click=${() => {
+            viewState.update({ renaming: renameKey });
+            this.requestUpdate();
+          }}
+        ></vscode-icon>
+        <vscode-icon
+          name="history"
+          action-icon
+          label="Module version history"
+          @click=${() => void this.run('history/show', { resourceType: 'module', resourceId: m.id })}
+        ></vscode-icon>
+        <vscode-icon
+          name="trash"
+          action-icon
+          label="Delete module"
+          @click=${() => void this.run('module/delete', { id: m.id })}
+        ></vscode-icon>
+      </div>
+      ${this.content()}
+    </section>`;
+  }
+
+  private content(): TemplateResult {
+    const m = this.module;
+    switch (m.content.kind) {
+      case 'checklist':
+        return this.checklist(m.content.configuration.items);
+      case 'decision_log':
+        return this.decisions(m.content.configuration.entries);
+      case 'file_manager':
+        return this.files(m.content.configuration.files);
+      case 'read-only':
+        return html`<p class="muted">Read-only: ${m.content.reason}</p>
+          <pre>${m.content.raw}</pre>`;
+    }
+  }
+
+  private checklist(items: Array<{ text: string; done: boolean }>): TemplateResult {
+    const moduleId = this.module.id;
+    const key = `checklist:${moduleId}`;
+    const add = () => {
+      const text = draft(key).trim();
+      if (text) void this.run('checklist/add', { moduleId, text }, { clear: [key] });
+    };
+    return html`<ul>
+        ${items.map(
+          (item, index) =>
+            html`<li>
+              <vscode-checkbox
+                class="grow"
+                .checked=${item.done}
+                @change=${(e: Event) =>
+                  void this.run('checklist/check', {
+                    moduleId,
+                    index,
+                    text: item.text,
+                    done: (e.target as HTMLInputElement).checked,
+                  })}
+                >${item.text}</vscode-checkbox
+              >
+              <vscode-icon
+                name="close"
+                action-icon
+                label=${`Remove "${item.text}"`}
+                @click=${() => void this.run('checklist/remove', { moduleId, index, text: item.text })}
+              ></vscode-icon>
+            </li>`,
+        )}
+      </ul>
+      ${items.length === 0 ? html`<p class="muted">No items yet.</p>` : nothing}
+      <vscode-textfield
+        aria-label="New item"
+        placeholder="New item — press Enter"
+        .value=${draft(key)}
+        @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
+        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && add()}
+      >
+        <vscode-icon slot="content-after" name="add" action-icon label="Add item" @click=${add}></vscode-icon>
+      </vscode-textfield>`;
+  }
+
+  private decisions(
+    entries: Array<{
+      title: string;
+      context: string;
+      decision: string;
+      status: DecisionStatus;
+      timestamp: string;
+      author: string;
+    }>,
+  ): TemplateResult {
+    const moduleId = this.module.id;
+    const k = (field: string) => `decision:${moduleId}:${field}`;
+    const field = (name: string, label: string, multiline = false) =>
+      multiline
+        ? html`<vscode-textarea
+            aria-label=${label}
+            placeholder=${label}
+            rows="2"
+            .value=${draft(k(name))}
+            @input=${(e: Event) => setDraft(k(name), (e.target as HTMLTextAreaElement).value)}
+          ></vscode-textarea>`
+        : html`<vscode-textfield
+            aria-label=${label}
+            placeholder=${label}
+            .value=${draft(k(name))}
+            @input=${(e: Event) => setDraft(k(name), (e.target as HTMLInputElement).value)}
+          ></vscode-textfield>`;
+    return html`<ul>
+        ${entries.map(
+          (entry, index) =>
+            html`<li class="decision">
+              <div class="row">
+                <strong class="grow">${entry.title}</strong>
+                <vscode-single-select
+                  aria-label=${`Status of "${entry.title}"`}
+                  .value=${entry.status}
+                  @change=${(e: Event) =>
+                    void this.run('decision/status', {
+                      moduleId,
+                      index,
+                      title: entry.title,
+                      status: (e.target as HTMLInputElement).value as DecisionStatus,
+                    })}
+                >
+                  ${STATUSES.map((s) => html`<vscode-option value=${s}>${s}</vscode-option>`)}
+                </vscode-single-select>
+              </div>
+              <div class="muted meta">${entry.timestamp} · ${entry.author}</div>
+              ${
+                entry.context || entry.decision
+                  ? html`<details>
+                      <summary>Context and decision</summary>
+                      ${entry.context ? html`<p><em>Context:</em> ${entry.context}</p>` : nothing}
+                      ${entry.decision ? html`<p><em>Decision:</em> ${entry.decision}</p>` : nothing}
+                    </details>`
+                  : nothing
+              }
+            </li>`,
+        )}
+      </ul>
+      ${entries.length === 0 ? html`<p class="muted">No decisions logged yet.</p>` : nothing}
+      <details ?open=${Boolean(draft(k('title')))}>
+        <summary>Log a decision</summary>
+        <div class="form">
+          ${field('title', 'Title')} ${field('context', 'Context — why is a decision needed?', true)}
+          ${field('decision', 'Decision', true)}
+          <div class="row">
+            <vscode-single-select
+              aria-label="Status"
+              .value=${draft(k('status')) || 'proposed'}
+              @change=${(e: Event) => setDraft(k('status'), (e.target as HTMLInputElement).value)}
+            >
+              ${STATUSES.map((s) => html`<vscode-option value=${s}>${s}</vscode-option>`)}
+            </vscode-single-select>
+            <vscode-button
+              @click=${() =>
+                void this.run(
+                  'decision/add',
+                  {
+                    moduleId,
+                    title: draft(k('title')),
+                    context: draft(k('context')),
+                    decision: draft(k('decision')),
+                    status: (draft(k('status')) || 'proposed') as DecisionStatus,
+                  },
+                  { clear: [k('title'), k('context'), k('decision'), k('status')] },
+                )}
+              >Add decision</vscode-button
+            >
+          </div>
+        </div>
+      </details>`;
+  }
+
+  private files(files: Array<{ path: string; label?: string }>): TemplateResult {
+    const moduleId = this.module.id;
+    const key = `file:${moduleId}`;
+    const pinTyped = () => {
+      const path = draft(key).trim();
+      if (path) void this.run('file/pin', { moduleId, folder: this.folder, path }, { clear: [key] });
+    };
+    return html`<ul>
+        ${files.map(
+          (file) =>
+            html`<li>
+              <vscode-icon name="file"></vscode-icon>
+              <button
+                class="file grow"
+                title=${`Open ${file.path}`}
+                @click=${() => void this.run('file/open', { moduleId, folder: this.folder, path: file.path })}
+              >
+                ${file.label ?? file.path}
+              </button>
+              <vscode-icon
+                name="pinned"
+                action-icon
+                label=${`Unpin ${file.path}`}
+                @click=${() => void this.run('file/unpin', { moduleId, path: file.path })}
+              ></vscode-icon>
+            </li>`,
+        )}
+      </ul>
+      ${files.length === 0 ? html`<p class="muted">No pinned files yet.</p>` : nothing}
+      <div class="row">
+        <vscode-textfield
+          class="grow"
+          aria-label="Path to pin"
+          placeholder="src/index.ts — press Enter"
+          .value=${draft(key)}
+          @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
+          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && pinTyped()}
+        ></vscode-textfield>
+        <vscode-button secondary @click=${() => void this.run('file/pin', { moduleId, folder: this.folder })}
+          >Pin file…</vscode-button
+        >
+      </div>`;
+  }
+
+  private renameField(key: string): TemplateResult {
+    const draftKey = `rename:${key}`;
+    const current = this.module.name;
+    const done = () => {
+      clearDrafts(draftKey);
+      viewState.update({ renaming: undefined });
+      this.requestUpdate();
+    };
+    return html`<vscode-textfield
+      class="grow"
+      aria-label="New module name"
+      .value=${draft(draftKey) || current}
+      @input=${(e: Event) => setDraft(draftKey, (e.target as HTMLInputElement).value)}
+      @keydown=${async (e: KeyboardEvent) => {
+        if (e.key === 'Escape') done();
+        if (e.key !== 'Enter') return;
+        const name = (draft(draftKey) || current).trim();
+        if (name === current || (await this.run('module/rename', { id: this.module.id, name })) !== undefined) done();
+      }}
+    ></vscode-textfield>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cockpit-module': CockpitModule;
+  }
+}
