@@ -6,9 +6,9 @@ import { formatReport, verifySchema } from '../db/verify.js';
 const USAGE = `Usage: cockpit <command> [options]
 
 Commands:
-  migrate [--to VERSION]   Apply pending migrations (model 1.0.0 or 1.1.0), partitions and seed data.
+  migrate [--to VERSION]   Apply pending migrations (model 1.0.0 … 1.2.0), partitions and seed data.
   verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
-  rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
+  rollback VERSION         Undo a model version (e.g. 1.2.0) with its rollback script.
   version                  Print the model version of the database.
 
 The database comes from COCKPIT_DATABASE_URL (mysql://user@host:port/database);
@@ -43,7 +43,7 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
       const { positionals } = parseArgs({ args, allowPositionals: true });
       const version = positionals[0];
       if (!isModelVersion(version))
-        throw new UsageError('rollback needs a model version, e.g. `cockpit rollback 1.1.0`.');
+        throw new UsageError('rollback needs a model version, e.g. `cockpit rollback 1.2.0`.');
       await rollback(database, version, { log: (m) => console.error(m) });
       console.log(`Database is at model ${(await currentVersion(database)) ?? 'none'}.`);
       return 0;
