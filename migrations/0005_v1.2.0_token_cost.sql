@@ -8,6 +8,7 @@ CREATE TABLE `token_import_offsets` (
 	`inode` varchar(40),
 	`file_mtime` datetime(6),
 	`head_fingerprint` char(64),
+	`parser_state` text,
 	`updated_at` timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
 	CONSTRAINT `PRIMARY` PRIMARY KEY(`source`,`host`,`path_hash`)
 );

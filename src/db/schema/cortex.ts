@@ -94,6 +94,8 @@ export const tokenImportOffsets = mysqlTable(
     inode: varchar('inode', { length: 40 }),
     fileMtime: datetime6('file_mtime'),
     headFingerprint: char('head_fingerprint', { length: 64 }),
+    /** What a stateful log format needs to resume mid-file (Codex: session, model, cumulative totals). */
+    parserState: text('parser_state'),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ name: 'PRIMARY', columns: [t.source, t.host, t.pathHash] })],
