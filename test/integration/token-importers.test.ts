@@ -247,7 +247,7 @@ describe('token log importers', () => {
         if (usage) events++;
         const line = `${usage ? claudeLine({ messageId: `big_${i}`, requestId: `r_${i}`, timestamp: '2026-05-03T00:00:00Z' }) : filler}\n`;
         written += line.length;
-      await new Promise<void>((resolve) => out.end(() => resolve()));
+        if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       }
       // One line over the limit is skipped and reported, not loaded.
       out.write(userLine('y'.repeat(3 * 1024 * 1024)) + '\n');
