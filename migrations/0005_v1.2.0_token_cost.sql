@@ -19,4 +19,4 @@ ALTER TABLE `token_usage` ADD `cache_write_tokens` int DEFAULT 0 NOT NULL;--> st
 ALTER TABLE `token_usage` ADD `priced` boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE `token_usage` ADD `source` varchar(50);--> statement-breakpoint
 ALTER TABLE `token_usage` ADD `git_branch` varchar(255);--> statement-breakpoint
-CREATE INDEX `idx_token_usage_project_time_cover` ON `token_usage` (`project_id`,`timestamp`,`provider`,`model`,`input_tokens`,`output_tokens`,`cache_read_tokens`,`cache_write_tokens`,`total_cost`);
+CREATE INDEX `idx_token_usage_project_time_cover` ON `token_usage` (`project_id`,`timestamp`,`provider`,`model`,`input_tokens`,`output_tokens`,`cache_read_tokens`,`cache_write_tokens`,`total_cost`,`priced`);

@@ -67,6 +67,7 @@ export const tokenUsage = mysqlTable(
       t.cacheReadTokens,
       t.cacheWriteTokens,
       t.totalCost,
+      t.priced,
     ),
     index('idx_provider_timestamp').on(t.provider, t.timestamp),
     index('idx_token_usage_project_provider_timestamp').on(t.projectId, t.provider, t.timestamp),
