@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import catalogData from '../../src/core/tokens/catalog.json';
 import { costUnits, formatFixed, formatUsd, parseFixed, roundRawCost, sumCosts } from '../../src/core/tokens/money.js';
 import { parsePricingOverrides, Pricing, type PriceCatalog } from '../../src/core/tokens/pricing.js';
 import { eventId, prepareTokenUsage, toUtcDateTime6 } from '../../src/core/tokens/record.js';
@@ -172,5 +175,36 @@ describe('events', () => {
     assert.equal(row.id, eventId('k'));
     assert.equal(row.source, 'api');
     assert.equal(row.timestamp, '2026-05-05 10:00:00.000000');
+  });
+});
+
+describe('the bundled catalog', () => {
+  it('is in sync with the installed @pydantic/genai-prices (run `npm run pricing:update` after upgrading it)', async () => {
+    const script = path.resolve(__dirname, '../../scripts/update-pricing-catalog.mjs');
+    const { buildCatalog } = (await import(pathToFileURL(script).href)) as { buildCatalog(): Promise<unknown> };
+    assert.deepEqual(await buildCatalog(), catalogData);
+  });
+
+  it('prices every model of the generated table the way genai-prices does', async () => {
+    const { calcPrice } = await import('@pydantic/genai-prices');
+    const pricing = new Pricing();
+    const samples: Array<[string, string]> = [
+      ['anthropic', 'claude-opus-4-1-20250805'],
+      ['anthropic', 'claude-3-5-haiku-20241022'],
+      ['openai', 'gpt-4o-mini'],
+      ['openai', 'gpt-5-codex'],
+      ['google', 'gemini-2.5-pro'],
+      ['deepseek', 'deepseek-chat'],
+      ['mistral', 'mistral-large-latest'],
+    ];
+    for (const [provider, model] of samples) {
+      const usage = { input_tokens: 123_457, output_tokens: 7_891 };
+      const theirs = calcPrice(usage, model, { providerId: provider, timestamp: at });
+      const ours = pricing.cost(counts(123_457, 7_891), provider, model, at);
+      assert.ok(theirs, `${model} is in genai-prices`);
+      assert.equal(ours.priced, true, `${model} is priced`);
+      // Their float total rounded to 4 decimals equals our exact, rounded cost.
+      assert.equal(ours.cost, theirs.total_price.toFixed(4), model);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { calcPrice, type ModelInfo, type ModelPrice } from '@pydantic/genai-prices';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import catalogData from './catalog.json';
 import { invalid } from '../errors.js';
 import { formatFixed, COST_SCALE, parseFixed, PRICE_SCALE, priceFromNumber, roundRawCost } from './money.js';
 
@@ -70,8 +70,45 @@ export function rawCost(counts: TokenCounts, rates: ModelRates): bigint {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The offline catalog: @pydantic/genai-prices (maintained, updated with each release, no network
-// unless asked). Its numbers are converted to exact decimals; its own float totals are not used.
+// The offline catalog: catalog.json, generated from @pydantic/genai-prices (maintained, released
+// often) by scripts/update-pricing-catalog.mjs. Only the providers the Cockpit meets and the four
+// token prices it uses are kept (~70 KB instead of ~480 KB of bundle); a unit test keeps the file in
+// sync with the installed package. Its numbers become exact decimals; no float total is ever used.
+
+type Match =
+  | { or: Match[] }
+  | { and: Match[] }
+  | { equals: string }
+  | { starts_with: string }
+  | { ends_with: string }
+  | { contains: string }
+  | { regex: string };
+
+type CatalogPrice = number | { base: number; tiers: Array<{ start: number; price: number }> };
+interface CatalogPrices {
+  input?: CatalogPrice;
+  output?: CatalogPrice;
+  cacheRead?: CatalogPrice;
+  cacheWrite?: CatalogPrice;
+}
+type Constraint =
+  { type: 'start_date'; start_date: string } | { type: 'time_of_date'; start_time: string; end_time: string };
+interface CatalogModel {
+  id: string;
+  match: Match;
+  prices: CatalogPrices | Array<{ constraint?: Constraint; prices: CatalogPrices }>;
+}
+interface CatalogProvider {
+  id: string;
+  providerMatch?: Match;
+  modelMatch?: Match;
+  fallbacks?: string[];
+  models: CatalogModel[];
+}
+export interface CatalogData {
+  source: string;
+  providers: CatalogProvider[];
+}
 
 /** Names our rows use for a provider → the catalog's provider id. */
 const PROVIDER_ALIASES: Record<string, string> = {
@@ -79,9 +116,25 @@ const PROVIDER_ALIASES: Record<string, string> = {
   'claude-code': 'anthropic',
   codex: 'openai',
   gemini: 'google',
+  xai: 'x-ai',
 };
 
-function catalogRate(value: ModelPrice[string]): Rate | undefined {
+const regexCache = new Map<string, RegExp>();
+/** genai-prices' match rules: case-insensitive except regexes (the catalog's own, trusted data). */
+function matches(rule: Match, text: string): boolean {
+  const lower = text.toLowerCase();
+  if ('or' in rule) return rule.or.some((r) => matches(r, text));
+  if ('and' in rule) return rule.and.every((r) => matches(r, text));
+  if ('equals' in rule) return lower === rule.equals.toLowerCase();
+  if ('starts_with' in rule) return lower.startsWith(rule.starts_with.toLowerCase());
+  if ('ends_with' in rule) return lower.endsWith(rule.ends_with.toLowerCase());
+  if ('contains' in rule) return lower.includes(rule.contains.toLowerCase());
+  let regex = regexCache.get(rule.regex);
+  if (!regex) regexCache.set(rule.regex, (regex = new RegExp(rule.regex)));
+  return regex.test(text);
+}
+
+function catalogRate(value: CatalogPrice | undefined): Rate | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') {
     const base = priceFromNumber(value);
@@ -99,7 +152,7 @@ function catalogRate(value: ModelPrice[string]): Rate | undefined {
 }
 
 /** The catalog's conditional prices (introductory start dates, off-peak hours) at a moment. */
-function pricesAt(model: ModelInfo, at: Date): ModelPrice | undefined {
+function pricesAt(model: CatalogModel, at: Date): CatalogPrices | undefined {
   if (!Array.isArray(model.prices)) return model.prices;
   const secondsOfDay = (text: string) => {
     const m = /^(\d{2}):(\d{2}):(\d{2})/.exec(text);
@@ -122,40 +175,53 @@ function pricesAt(model: ModelInfo, at: Date): ModelPrice | undefined {
   return model.prices[0]?.prices;
 }
 
-function ratesFrom(prices: ModelPrice): ModelRates | undefined {
-  const input = catalogRate(prices.input_mtok);
-  const output = catalogRate(prices.output_mtok);
+function ratesFrom(prices: CatalogPrices): ModelRates | undefined {
+  const input = catalogRate(prices.input);
+  const output = catalogRate(prices.output);
   if (!input || !output) return undefined;
-  return {
-    input,
-    output,
-    cacheRead: catalogRate(prices.cache_read_mtok),
-    cacheWrite: catalogRate(prices.cache_write_mtok),
-  };
+  return { input, output, cacheRead: catalogRate(prices.cacheRead), cacheWrite: catalogRate(prices.cacheWrite) };
 }
 
-export function createGenaiPricesCatalog(): PriceCatalog {
-  // calcPrice costs ~1 ms (it scans every provider); an import calls this per event.
-  const models = new Map<string, ModelInfo | null>();
-  const find = (provider: string, model: string): ModelInfo | null => {
+/** `claude-sonnet-4-5-20250929` is also tried as `claude-sonnet-4-5-2025-09-29`, as genai-prices does. */
+const DATED = /(-)(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
+
+export function createCatalog(data: CatalogData): PriceCatalog {
+  const providers = data.providers;
+  const byId = (id: string) => providers.find((p) => p.id === id);
+  const findProvider = (provider: string, model: string) => {
+    const id = PROVIDER_ALIASES[provider.toLowerCase()] ?? provider.toLowerCase();
+    return (
+      byId(id) ??
+      providers.find((p) => p.providerMatch && matches(p.providerMatch, id)) ??
+      providers.find((p) => p.modelMatch && matches(p.modelMatch, model))
+    );
+  };
+  const findModel = (provider: CatalogProvider, model: string, depth = 0): CatalogModel | undefined =>
+    provider.models.find((m) => matches(m.match, model)) ??
+    (depth === 0
+      ? (provider.fallbacks ?? [])
+          .map((id) => byId(id))
+          .map((p) => (p ? findModel(p, model, 1) : undefined))
+          .find(Boolean)
+      : undefined);
+  // An import prices millions of events: remember each (provider, model) lookup.
+  const models = new Map<string, CatalogModel | null>();
+  const find = (provider: string, model: string): CatalogModel | null => {
     const key = `${provider}\u0000${model}`;
     let found = models.get(key);
     if (found === undefined) {
-      const providerId = PROVIDER_ALIASES[provider.toLowerCase()] ?? provider.toLowerCase();
-      const lookup = (options: { providerId?: string }) => {
-        try {
-          return calcPrice({ input_tokens: 1 }, model, options)?.model ?? null;
-        } catch {
-          return null;
-        }
-      };
-      found = lookup({ providerId }) ?? lookup({});
+      const owner = findProvider(provider, model);
+      const dated = model.replace(
+        DATED,
+        (_all, dash: string, y: string, m: string, d: string) => `${dash}${y}-${m}-${d}`,
+      );
+      found = (owner && (findModel(owner, model) ?? (dated !== model ? findModel(owner, dated) : undefined))) ?? null;
       models.set(key, found);
     }
     return found;
   };
   return {
-    name: '@pydantic/genai-prices',
+    name: data.source,
     quote(provider, model, at) {
       const info = find(provider, model);
       const prices = info ? pricesAt(info, at) : undefined;
@@ -171,14 +237,12 @@ export function createGenaiPricesCatalog(): PriceCatalog {
 export const PRICING_OVERRIDES_SETTING = 'cockpit.pricing.overrides';
 
 const priceValue = z.union([z.number(), z.string()]);
-const overrideSchema = z
-  .object({
-    input: priceValue,
-    output: priceValue,
-    cacheRead: priceValue.optional(),
-    cacheWrite: priceValue.optional(),
-  })
-  .strict();
+const overrideSchema = z.strictObject({
+  input: priceValue,
+  output: priceValue,
+  cacheRead: z.optional(priceValue),
+  cacheWrite: z.optional(priceValue),
+});
 const overridesSchema = z.record(z.string(), overrideSchema);
 
 export interface PriceOverride {
@@ -241,7 +305,7 @@ export function parsePricingOverrides(value: unknown): PriceOverride[] {
   });
 }
 
-function matches(pattern: string, model: string): boolean {
+function matchesPattern(pattern: string, model: string): boolean {
   const p = pattern.toLowerCase();
   const m = model.toLowerCase();
   return p.endsWith('*') ? m.startsWith(p.slice(0, -1)) : p === m;
@@ -263,7 +327,7 @@ export class Pricing {
   }
 
   quote(provider: string, model: string, at: Date): PriceQuote | undefined {
-    const override = this.overrides.find((o) => matches(o.pattern, model));
+    const override = this.overrides.find((o) => matchesPattern(o.pattern, model));
     if (override) {
       // An override that leaves out a cache rate keeps the catalog's, if it has one.
       const fromCatalog =
@@ -293,6 +357,6 @@ export class Pricing {
 let sharedCatalog: PriceCatalog | undefined;
 /** One catalog per process: its model cache is shared by every Pricing. */
 export function defaultCatalog(): PriceCatalog {
-  sharedCatalog ??= createGenaiPricesCatalog();
+  sharedCatalog ??= createCatalog(catalogData as CatalogData);
   return sharedCatalog;
 }

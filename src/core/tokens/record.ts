@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type { Db } from '../../db/connection.js';
 import { tokenUsage } from '../../db/schema/index.js';
 import { invalid } from '../errors.js';
@@ -55,28 +56,29 @@ export function toUtcDateTime6(value: string | Date): string | undefined {
 }
 
 const INT32 = 2_147_483_647;
-const tokens = z.number().int().min(0).max(INT32).default(0);
+// zod/mini keeps the bundle small (the full zod is ~450 KB); the English messages name what is wrong.
+z.config(en());
+const tokens = z._default(z.number().check(z.int(), z.minimum(0), z.maximum(INT32)), 0);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 /** What callers send (the extension API, the command, importers). */
-export const tokenUsageEventSchema = z
-  .object({
-    projectId: z.string().trim().min(1).max(36),
-    provider: z.string().trim().min(1).max(50),
-    model: z.string().trim().min(1).max(100),
-    inputTokens: tokens,
-    outputTokens: tokens,
-    cacheReadTokens: tokens,
-    cacheWriteTokens: tokens,
-    operationType: z.enum(['chat', 'estimation', 'tool_call']).optional(),
-    dashboardContext: z.string().max(100).optional(),
-    /** ISO 8601 (UTC when no offset) or a Date; default: now. Re-sent events must carry the same key. */
-    timestamp: z.union([z.string(), z.date()]).optional(),
-    /** Idempotency key: re-sending the same key never adds a row. Default: a random one (not idempotent). */
-    eventKey: z.string().min(1).max(1000).optional(),
-    source: z.string().trim().min(1).max(50).default('api'),
-    gitBranch: z.string().max(255).optional(),
-  })
-  .strict();
+export const tokenUsageEventSchema = z.strictObject({
+  projectId: text(36),
+  provider: text(50),
+  model: text(100),
+  inputTokens: tokens,
+  outputTokens: tokens,
+  cacheReadTokens: tokens,
+  cacheWriteTokens: tokens,
+  operationType: z.optional(z.enum(['chat', 'estimation', 'tool_call'])),
+  dashboardContext: z.optional(z.string().check(z.maxLength(100))),
+  /** ISO 8601 (UTC when no offset) or a Date; default: now. Re-sent events must carry the same key. */
+  timestamp: z.optional(z.union([z.string(), z.date()])),
+  /** Idempotency key: re-sending the same key never adds a row. Default: a random one (not idempotent). */
+  eventKey: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+  source: z._default(text(50), 'api'),
+  gitBranch: z.optional(z.string().check(z.maxLength(255))),
+});
 
 export type TokenUsageEvent = z.input<typeof tokenUsageEventSchema>;
 
