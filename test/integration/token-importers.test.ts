@@ -7,7 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { asc, eq, sql } from 'drizzle-orm';
 import { tokenImportOffsets, tokenUsage } from '../../src/db/schema/index.js';
 import { Pricing } from '../../src/core/tokens/pricing.js';
-import { importTokenLogs, type ImportOptions } from '../../src/core/tokens/importers/index.js';
+import {
+  claudeCodeFormat,
+  importFiles,
+  importTokenLogs,
+  LogWatcher,
+  type ImportOptions,
+} from '../../src/core/tokens/importers/index.js';
 import { createProjectResolver, normalizeRepository } from '../../src/core/tokens/project-resolver.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ALPHA, claudeLine } from '../support/token-logs.js';
@@ -313,6 +319,55 @@ describe('token log importers', () => {
         ['gpt-5', 500, 500, 50],
       );
     });
+  });
+
+  it('imports lines appended while watching, within about a second', async () => {
+    const root = path.join(dir, 'watched', 'projects');
+    mkdirSync(path.join(root, 'p'), { recursive: true });
+    const file = path.join(root, 'p', 'live.jsonl');
+    writeFileSync(file, '');
+    const imported: number[] = [];
+    const watcher = new LogWatcher({
+      dirs: [root],
+      debounceMs: 100,
+      importFiles: async (files) => {
+        imported.push((await importFiles(claudeCodeFormat, files, options)).imported);
+      },
+    });
+    const count = async () => (await rows('p-alpha')).filter((r) => r.timestamp.startsWith('2026-06-01')).length;
+    const waitFor = async (expected: number) => {
+      const deadline = Date.now() + 5000;
+      while ((await count()) < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return count();
+    };
+    try {
+      assert.equal(watcher.start(), 1);
+      const started = Date.now();
+      appendFileSync(
+        file,
+        claudeLine({ messageId: 'live_1', requestId: 'r', timestamp: '2026-06-01T09:00:00Z' }) + '\n',
+      );
+      assert.equal(await waitFor(1), 1);
+      assert.ok(Date.now() - started < 2000, `picked up after ${Date.now() - started} ms`);
+      // A new file in a new sub-directory is watched too.
+      mkdirSync(path.join(root, 'q'));
+      writeFileSync(
+        path.join(root, 'q', 'other.jsonl'),
+        claudeLine({ messageId: 'live_2', requestId: 'r', timestamp: '2026-06-01T09:01:00Z' }) + '\n',
+      );
+      appendFileSync(
+        file,
+        claudeLine({ messageId: 'live_3', requestId: 'r', timestamp: '2026-06-01T09:02:00Z' }) + '\n',
+      );
+      assert.equal(await waitFor(3), 3);
+      await watcher.idle();
+      assert.equal(
+        imported.reduce((a, b) => a + b, 0),
+        3,
+      );
+    } finally {
+      watcher.dispose();
+    }
   });
 
   it('maps working directories to projects by local path or by origin remote', async () => {

@@ -5,7 +5,15 @@ import type { Db } from '../../../db/connection.js';
 import type { Pricing } from '../pricing.js';
 import { insertTokenUsageRows, prepareTokenUsage, type TokenUsageRow } from '../record.js';
 import { readLines } from './lines.js';
-import { loadOffset, mtimeFromNs, resumePoint, saveOffset, type FileIdentity } from './offsets.js';
+import {
+  loadOffsets,
+  mtimeFromNs,
+  pathHash,
+  resumePoint,
+  saveOffset,
+  type FileIdentity,
+  type StoredOffset,
+} from './offsets.js';
 
 /** One usage event found in a log line. */
 export interface ParsedUsage {
@@ -125,11 +133,13 @@ export async function importFiles(format: LogFormat, files: string[], options: I
     if (!projects.has(key)) projects.set(key, await options.resolveProject(cwd));
     return projects.get(key);
   };
+  const host = options.host ?? hostname();
+  const offsets = await loadOffsets(options.db, format.source, host);
   for (const file of files) {
     if (options.signal?.aborted) break;
     report.files++;
     try {
-      await importFile(format, file, options, report, resolve);
+      await importFile(format, file, { ...options, host }, offsets.get(pathHash(file)), report, resolve);
     } catch (error) {
       // Only file-system failures of this file are reported and skipped; database errors stop the import.
       if ((error as NodeJS.ErrnoException).path !== file) throw error;
@@ -142,7 +152,8 @@ export async function importFiles(format: LogFormat, files: string[], options: I
 async function importFile(
   format: LogFormat,
   file: string,
-  options: ImportOptions,
+  options: ImportOptions & { host: string },
+  stored: StoredOffset | undefined,
   report: ImportReport,
   resolve: (cwd: string | undefined) => Promise<string | undefined>,
 ): Promise<void> {
@@ -152,8 +163,9 @@ async function importFile(
     inode: info.ino.toString(),
     mtime: mtimeFromNs(info.mtimeNs),
   };
-  const key = { source: format.source, host: options.host ?? hostname(), filePath: file };
-  const stored = await loadOffset(options.db, key);
+  const key = { source: format.source, host: options.host, filePath: file };
+  // Unchanged since the last import (same file, same size): nothing to open.
+  if (!options.rescan && stored?.inode === identity.inode && stored.byteOffset === identity.size) return;
   const resume = options.rescan
     ? { offset: 0, restarted: false, parserState: null }
     : await resumePoint(file, identity, stored);

@@ -6,6 +6,7 @@ export type { ImportOptions, ImportReport, LogFormat, ParsedUsage, ProjectResolv
 export { findLogFiles, importFiles } from './importer.js';
 export { claudeCodeFormat, claudeCodeLogDirs } from './claude-code.js';
 export { codexFormat, codexLogDirs } from './codex.js';
+export { LogWatcher } from './watcher.js';
 
 export type TokenLogSource = 'claude-code' | 'codex';
 

@@ -48,9 +48,11 @@ export function mtimeFromNs(mtimeNs: bigint): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}.${micros.toString().padStart(6, '0')}`;
 }
 
-export async function loadOffset(db: Db, key: OffsetKey): Promise<StoredOffset | undefined> {
-  const [row] = await db
+/** Every stored offset of one source on one machine, by path hash: one query for thousands of files. */
+export async function loadOffsets(db: Db, source: string, host: string): Promise<Map<string, StoredOffset>> {
+  const rows = await db
     .select({
+      pathHash: tokenImportOffsets.pathHash,
       byteOffset: tokenImportOffsets.byteOffset,
       fileSize: tokenImportOffsets.fileSize,
       inode: tokenImportOffsets.inode,
@@ -58,14 +60,8 @@ export async function loadOffset(db: Db, key: OffsetKey): Promise<StoredOffset |
       parserState: tokenImportOffsets.parserState,
     })
     .from(tokenImportOffsets)
-    .where(
-      and(
-        eq(tokenImportOffsets.source, key.source),
-        eq(tokenImportOffsets.host, key.host),
-        eq(tokenImportOffsets.pathHash, pathHash(key.filePath)),
-      ),
-    );
-  return row;
+    .where(and(eq(tokenImportOffsets.source, source), eq(tokenImportOffsets.host, host)));
+  return new Map(rows.map(({ pathHash: hash, ...offset }) => [hash, offset]));
 }
 
 /**
