@@ -2,8 +2,12 @@ import * as vscode from 'vscode';
 import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
 import { registerDatabaseCommands } from './database-commands.js';
+import { registerTokens, type TokensApi } from './tokens.js';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `vscode.extensions.getExtension('devguide.devguide-cockpit').exports` gives other extensions. */
+export type CockpitApi = TokensApi;
+
+export function activate(context: vscode.ExtensionContext): CockpitApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('DevGuide Cockpit', { log: true });
   const database = new CockpitDatabase(context.secrets, log);
@@ -12,8 +16,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Each feature registers its own commands, views and listeners; none touches the database here.
   registerDatabaseCommands(cockpit);
+  const tokens = registerTokens(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
+  return { recordTokenUsage: tokens.recordTokenUsage };
 }
 
 export function deactivate(): void {

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { projects } from '../../db/schema/index.js';
 import type { ProjectResolver } from './importers/importer.js';
@@ -90,4 +91,10 @@ export async function createProjectResolver(db: Db, options: ProjectResolverOpti
     const normalized = normalizeRepository(origin);
     return known.find((k) => k.repository === normalized)?.id;
   };
+}
+
+/** A project's id and name, or undefined when no such project exists. */
+export async function findProject(db: Db, id: string): Promise<{ id: string; name: string } | undefined> {
+  const [row] = await db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, id));
+  return row;
 }
