@@ -116,20 +116,19 @@ class TokenCost implements vscode.Disposable {
 
   private async render(): Promise<void> {
     if (!vscode.workspace.workspaceFolders?.length) return this.show({ kind: 'no-project' });
-    let database: Database;
-    let project: WorkspaceProject | undefined;
     try {
-      database = await this.cockpit.database.get();
-      project = await this.projects.current(database);
+      const database = await this.cockpit.database.get();
+      if (!this.importsStarted) {
+        // Importers run for every project once the database is reachable, not only this window's.
+        this.importsStarted = true;
+        void this.startImporters();
+      }
+      const project = await this.projects.current(database);
       if (!project) return this.show({ kind: 'no-project' });
       const summary = await statusSummary(database, { projectId: project.id });
       this.show({ kind: 'summary', projectName: project.name, summary, budgets: budgets() });
     } catch (error) {
-      return this.show({ kind: 'disconnected', reason: describeError(error) });
-    }
-    if (!this.importsStarted) {
-      this.importsStarted = true;
-      void this.startImporters();
+      this.show({ kind: 'disconnected', reason: describeError(error) });
     }
   }
 
