@@ -14,6 +14,7 @@ import { connect, parseDatabaseUrl } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { statusSummary, usageByPeriod, usageTrend } from '../src/core/tokens/analytics.js';
 import { importTokenLogs } from '../src/core/tokens/importers/index.js';
+import { sumCosts } from '../src/core/tokens/money.js';
 import { Pricing } from '../src/core/tokens/pricing.js';
 
 const MODELS = [
@@ -212,7 +213,7 @@ async function main(): Promise<void> {
           `ccusage daily --json: ${seconds.toFixed(1)} s (ours: import ${importSeconds.toFixed(1)} s + report ${ours.ms.toFixed(0)} ms).`,
         );
         console.log(
-          `Token totals — ours: ${JSON.stringify(ourTotals)}; ccusage: ${JSON.stringify(theirs)}; agree: ${totalsAgree}. ccusage cost $${t.totalCost}.`,
+          `Token totals — ours: ${JSON.stringify(ourTotals)}; ccusage: ${JSON.stringify(theirs)}; agree: ${totalsAgree}. cost: ours $${sumCosts(ours.result.map((d) => d.totalCost))} (exact, per-row rounded), ccusage $${t.totalCost}.`,
         );
       } else {
         console.log(
