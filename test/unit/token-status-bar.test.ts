@@ -23,7 +23,7 @@ describe('the token-cost status bar', () => {
     assert.equal(v.background, undefined);
     assert.ok(v.tooltip.includes('Today: $1.2345 — 12 % of the $10 budget'));
     assert.ok(v.tooltip.includes('This week: $1.2345'));
-    assert.ok(v.tooltip.includes('- claude-sonnet-4-5: $1.2345'));
+    assert.ok(v.tooltip.includes('- claude\\-sonnet\\-4\\-5: $1.2345'));
     assert.ok(v.tooltip.includes('Last event: 2026-03-18 11:30:00 UTC'));
   });
 
@@ -66,7 +66,18 @@ describe('the token-cost status bar', () => {
       reason: 'Cannot connect to 127.0.0.1:4000: connection refused.',
     });
     assert.equal(down.text, '$(pulse) disconnected');
-    assert.ok(down.tooltip.includes('Cannot connect to 127.0.0.1:4000: connection refused.'));
+    assert.ok(down.tooltip.includes('Cannot connect to 127\\.0\\.0\\.1:4000: connection refused\\.'));
+  });
+
+  it('shows project and model names as text, not Markdown', () => {
+    const v = statusBarView({
+      kind: 'summary',
+      projectName: '[x](command:evil)',
+      summary: { ...summary('1.0000'), topModels: [{ model: '**bold**', cost: '1.0000' }] },
+      budgets: {},
+    });
+    assert.equal(v.tooltip[0], '**Token cost** of \\[x\\]\\(command:evil\\)');
+    assert.ok(v.tooltip.includes('- \\*\\*bold\\*\\*: $1.0000'));
   });
 
   it('computes budget shares exactly', () => {

@@ -51,6 +51,11 @@ const BACKGROUND: Record<BudgetBand, StatusBarView['background']> = {
   over: 'statusBarItem.errorBackground',
 };
 
+/** Names from the database (projects, models) shown as text, never as Markdown or links. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+\-.!|~$]/g, '\\$&');
+}
+
 export function statusBarView(input: StatusBarInput): StatusBarView {
   switch (input.kind) {
     case 'no-project':
@@ -62,7 +67,7 @@ export function statusBarView(input: StatusBarInput): StatusBarView {
         tooltip: [
           '**Token cost**: the database is not reachable.',
           '',
-          input.reason,
+          escapeMarkdown(input.reason),
           '',
           'Retrying in the background.',
         ],
@@ -72,7 +77,7 @@ export function statusBarView(input: StatusBarInput): StatusBarView {
       return {
         visible: true,
         text: '$(pulse) …',
-        tooltip: [`**Token cost** of ${input.projectName}: loading…`],
+        tooltip: [`**Token cost** of ${escapeMarkdown(input.projectName)}: loading…`],
         band: 'none',
       };
     case 'summary': {
@@ -85,7 +90,7 @@ export function statusBarView(input: StatusBarInput): StatusBarView {
       const ofBudget = (percent: number | undefined, budget: number | undefined) =>
         percent === undefined ? '' : ` — ${percent} % of the $${budget} budget`;
       const tooltip = [
-        `**Token cost** of ${input.projectName}`,
+        `**Token cost** of ${escapeMarkdown(input.projectName)}`,
         '',
         `Today: ${formatUsd(summary.today, 4)}${ofBudget(daily, budgets.daily)}`,
         `This week: ${formatUsd(summary.week, 4)}`,
@@ -95,7 +100,7 @@ export function statusBarView(input: StatusBarInput): StatusBarView {
         tooltip.push(
           '',
           'Top models this month:',
-          ...summary.topModels.map((m) => `- ${m.model}: ${formatUsd(m.cost, 4)}`),
+          ...summary.topModels.map((m) => `- ${escapeMarkdown(m.model)}: ${formatUsd(m.cost, 4)}`),
         );
       }
       if (summary.unpricedEvents > 0) {
