@@ -6,13 +6,19 @@ import { CLOCK_USAGE, clockCommand, SNAPSHOT_USAGE, snapshotCommand } from './ti
 import { captureOnce } from '../core/watcher/index.js';
 import { AI_USAGE, aiCommand } from './ai.js';
 import { UsageError } from './usage-error.js';
+import { CockpitError } from '../core/errors.js';
+import { parseDay, usageByPeriod, type Period } from '../core/tokens/analytics.js';
+import { importTokenLogs, type ImportReport, type TokenLogSource } from '../core/tokens/importers/index.js';
+import { parsePricingOverrides, Pricing } from '../core/tokens/pricing.js';
+import { createProjectResolver } from '../core/tokens/project-resolver.js';
 
 const USAGE = `Usage: cockpit <command> [options]
 
 Commands:
   migrate [--to VERSION]   Apply pending migrations (models 1.0.0 … 1.2.0), partitions and seed data.
+  migrate [--to VERSION]   Apply pending migrations (model 1.0.0 … 1.2.0), partitions and seed data.
   verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
-  rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
+  rollback VERSION         Undo a model version (e.g. 1.2.0) with its rollback script.
   version                  Print the model version of the database.
 ${SNAPSHOT_USAGE}
 ${CLOCK_USAGE}
@@ -24,9 +30,16 @@ ${CLOCK_USAGE}
   rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
   version                  Print the model version of the database.
 ${AI_USAGE}
+  import claude-code|codex [--path DIR] [--project ID] [--rescan] [--json]
+                           Import token usage from Claude Code / Codex CLI logs (only new lines; --rescan
+                           re-reads every file, adding nothing twice). Without --project, a log's working
+                           directory is matched to a project's git_repository (local path or origin remote).
+  report daily|weekly|monthly [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--project ID] [--json]
+                           Token usage and cost per UTC period (--until is inclusive).
 
 The database comes from COCKPIT_DATABASE_URL (mysql://user@host:port/database);
-COCKPIT_DATABASE_PASSWORD keeps the password out of the URL.`;
+COCKPIT_DATABASE_PASSWORD keeps the password out of the URL. COCKPIT_PRICING_OVERRIDES may hold the
+cockpit.pricing.overrides setting as JSON ({"model": {"input": 3, "output": 15}}, USD per million tokens).`;
 
 type Command = (database: Database, args: string[]) => Promise<number>;
 
@@ -57,7 +70,7 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
       const { positionals } = parseArgs({ args, allowPositionals: true });
       const version = positionals[0];
       if (!isModelVersion(version))
-        throw new UsageError('rollback needs a model version, e.g. `cockpit rollback 1.1.0`.');
+        throw new UsageError('rollback needs a model version, e.g. `cockpit rollback 1.2.0`.');
       await rollback(database, version, { log: (m) => console.error(m) });
       console.log(`Database is at model ${(await currentVersion(database)) ?? 'none'}.`);
       return 0;
@@ -101,7 +114,117 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
   snapshot: { run: snapshotCommand },
   clock: { run: clockCommand },
   ai: { run: aiCommand },
+  import: {
+    async run(database, args) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          path: { type: 'string' },
+          project: { type: 'string' },
+          rescan: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      const source = positionals[0];
+      if (source !== 'claude-code' && source !== 'codex') {
+        throw new UsageError('import needs a source: `cockpit import claude-code` or `cockpit import codex`.');
+      }
+      const report = await importTokenLogs(source, {
+        db: database.db,
+        pricing: pricingFromEnvironment(),
+        resolveProject: await createProjectResolver(database.db, { projectId: values.project }),
+        path: values.path,
+        rescan: values.rescan,
+      });
+      if (values.json) console.log(JSON.stringify(report, null, 2));
+      else console.log(describeImport(source, report));
+      for (const sample of report.malformedSamples)
+        console.error(`malformed: ${sample.file} at byte ${sample.offset}: ${sample.reason}`);
+      for (const error of report.errors) console.error(`unreadable: ${error.file}: ${error.message}`);
+      return 0;
+    },
+  },
+  report: {
+    async run(database, args) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          since: { type: 'string' },
+          until: { type: 'string' },
+          project: { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+      });
+      const period = REPORT_PERIODS[positionals[0] ?? ''];
+      if (!period) throw new UsageError('report needs a period: `cockpit report daily|weekly|monthly`.');
+      const from = values.since === undefined ? undefined : asUsage(() => parseDay(values.since!, '--since'));
+      const until = values.until === undefined ? undefined : asUsage(() => parseDay(values.until!, '--until'));
+      const to = until && new Date(until.getTime() + 86_400_000);
+      const rows = (await usageByPeriod(database, period, { projectId: values.project, from, to })).map(
+        ({ period, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens, totalCost }) => ({
+          period,
+          inputTokens,
+          outputTokens,
+          cacheCreationTokens,
+          cacheReadTokens,
+          totalCost,
+        }),
+      );
+      if (values.json) {
+        console.log(JSON.stringify(rows, null, 2));
+      } else {
+        console.log(['period', 'input', 'output', 'cache write', 'cache read', 'cost (USD)'].join('\t'));
+        for (const r of rows) {
+          console.log(
+            [r.period, r.inputTokens, r.outputTokens, r.cacheCreationTokens, r.cacheReadTokens, r.totalCost].join('\t'),
+          );
+        }
+      }
+      return 0;
+    },
+  },
 };
+
+const REPORT_PERIODS: Record<string, Period> = { daily: 'day', weekly: 'week', monthly: 'month' };
+
+/** A refused command-line value is a usage error (exit status 2), like an unknown option. */
+function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof CockpitError && error.code === 'invalid') throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function pricingFromEnvironment(env: NodeJS.ProcessEnv = process.env): Pricing {
+  const text = env.COCKPIT_PRICING_OVERRIDES;
+  if (!text) return new Pricing();
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError('COCKPIT_PRICING_OVERRIDES is not valid JSON.');
+  }
+  return new Pricing(
+    undefined,
+    asUsage(() => parsePricingOverrides(value)),
+  );
+}
+
+export function describeImport(source: TokenLogSource, report: ImportReport): string {
+  const skipped = Object.entries(report.skipped).map(([reason, n]) => `${n} ${reason}`);
+  return [
+    `${source}: ${report.imported} events imported, ${report.duplicates} duplicates skipped, ${report.malformed} malformed lines`,
+    `  ${report.files} files (${report.filesRead} with new data, ${report.filesRestarted} restarted after truncation or rotation), ${(report.bytesRead / 1024 / 1024).toFixed(1)} MB read`,
+    ...(report.unassigned > 0
+      ? [`  ${report.unassigned} events in directories of no known project (use --project ID)`]
+      : []),
+    ...(skipped.length > 0 ? [`  not recorded: ${skipped.join(', ')}`] : []),
+  ].join('\n');
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

@@ -7,8 +7,12 @@ import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
 import { registerExtensions } from './extensions.js';
 import { registerCockpit } from './cockpit/index.js';
+import { registerTokens, type TokensApi } from './tokens.js';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What `vscode.extensions.getExtension('devguide.devguide-cockpit').exports` gives other extensions. */
+export type CockpitApi = TokensApi;
+
+export function activate(context: vscode.ExtensionContext): CockpitApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('DevGuide Cockpit', { log: true });
   const database = new CockpitDatabase(context.secrets, log);
@@ -22,8 +26,10 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCortex(cockpit);
   registerExtensions(cockpit);
   registerCockpit(cockpit);
+  const tokens = registerTokens(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
+  return { recordTokenUsage: tokens.recordTokenUsage };
 }
 
 export function deactivate(): void {

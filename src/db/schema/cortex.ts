@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
+  char,
   decimal,
   foreignKey,
   index,
@@ -29,24 +31,74 @@ export const tokenUsage = mysqlTable(
     projectId: varchar('project_id', { length: 36 }).notNull(),
     provider: varchar('provider', { length: 50 }).notNull(),
     model: varchar('model', { length: 100 }).notNull(),
+    /** Uncached input tokens (Anthropic's meaning; OpenAI's input minus its cached part). */
     inputTokens: int('input_tokens').notNull().default(0),
     outputTokens: int('output_tokens').notNull().default(0),
+    /** 1.2.0: prompt-cache reads and writes, priced separately from `input_tokens`. */
+    cacheReadTokens: int('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: int('cache_write_tokens').notNull().default(0),
+    /** Cost at ingestion time, rounded half-up to $0.0001 (see src/core/tokens/money.ts). */
     totalCost: decimal('total_cost', { precision: 10, scale: 4 }).notNull().default('0.0000'),
+    /** 1.2.0: false when no price was known for the model: cost 0, shown as "unpriced". */
+    priced: boolean('priced').notNull().default(true),
     /** 'chat' | 'estimation' | 'tool_call' */
     operationType: varchar('operation_type', { length: 50 }),
     dashboardContext: varchar('dashboard_context', { length: 100 }),
+    /** 1.2.0: where the row came from: 'api', 'claude-code', 'codex', … */
+    source: varchar('source', { length: 50 }),
+    /** 1.2.0: the branch the agent worked on, when its log says so. */
+    gitBranch: varchar('git_branch', { length: 255 }),
     timestamp: datetime6('timestamp')
       .notNull()
       .default(sql`CURRENT_TIMESTAMP(6)`),
   },
   (t) => [
     primaryKey({ name: 'PRIMARY', columns: [t.id, t.timestamp] }),
-    index('idx_project_timestamp').on(t.projectId, t.timestamp),
+    // 1.2.0: the spec's (project_id, timestamp) extended to cover the trend, status-bar and
+    // per-model aggregates (index-only reads); its prefix still serves every query the old one did.
+    index('idx_token_usage_project_time_cover').on(
+      t.projectId,
+      t.timestamp,
+      t.provider,
+      t.model,
+      t.inputTokens,
+      t.outputTokens,
+      t.cacheReadTokens,
+      t.cacheWriteTokens,
+      t.totalCost,
+      t.priced,
+    ),
     index('idx_provider_timestamp').on(t.provider, t.timestamp),
     index('idx_token_usage_project_provider_timestamp').on(t.projectId, t.provider, t.timestamp),
     // Also serves the spec's idx_model (model) as its left prefix.
     index('idx_token_usage_model_cost').on(t.model, t.totalCost),
   ],
+);
+
+/**
+ * 1.2.0: how far each log file has been imported, per source, machine and file, so importers
+ * resume where they stopped. `size`, `inode` and `head_fingerprint` (sha256 of the first bytes)
+ * detect truncation and rotation, which restart the file from offset 0.
+ */
+export const tokenImportOffsets = mysqlTable(
+  'token_import_offsets',
+  {
+    source: varchar('source', { length: 50 }).notNull(),
+    /** os.hostname(): the same path on two machines is two files. */
+    host: varchar('host', { length: 255 }).notNull(),
+    /** sha256 of file_path (paths are too long for an index key). */
+    pathHash: char('path_hash', { length: 64 }).notNull(),
+    filePath: text('file_path').notNull(),
+    byteOffset: bigint('byte_offset', { mode: 'number' }).notNull().default(0),
+    fileSize: bigint('file_size', { mode: 'number' }).notNull().default(0),
+    inode: varchar('inode', { length: 40 }),
+    fileMtime: datetime6('file_mtime'),
+    headFingerprint: char('head_fingerprint', { length: 64 }),
+    /** What a stateful log format needs to resume mid-file (Codex: session, model, cumulative totals). */
+    parserState: text('parser_state'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ name: 'PRIMARY', columns: [t.source, t.host, t.pathHash] })],
 );
 
 export const apiConfigurations = mysqlTable(
