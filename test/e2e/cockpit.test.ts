@@ -13,6 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const VSIX = path.join(ROOT, 'dist/devguide-cockpit.vsix');
 const SERVER_URL = (process.env.COCKPIT_TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/').replace(/\/?$/, '/');
 const DATABASE = `cockpit_e2e_${process.pid}`;
+const EXTENSION_ID = 'devguide.devguide-cockpit';
 const VISIBLE = { state: 'visible', timeout: 60_000 } as const;
 /** Connecting creates and migrates a database: slow on a loaded 2-core machine. */
 const SLOW = { state: 'visible', timeout: 150_000 } as const;
@@ -25,14 +26,13 @@ describe('DevGuide Cockpit in VS Code', () => {
   before(
     async () => {
       execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      workspace = await makeGitWorkspace();
-      vscode = await startCodeServer({
-        vsixPath: VSIX,
-        workspaceDir: workspace,
-        suite: 'cockpit',
-        // The user's starting point: a URL setting without a database yet, no password stored.
-        settings: { 'cockpit.database.url': `${SERVER_URL}${DATABASE}` },
+      // The user's starting point: a URL setting without a database yet, no password stored. The
+      // setting is machine-overridable, so in a remote (code-server) window it lives in the workspace.
+      workspace = await makeGitWorkspace({
+        'README.md': '# e2e workspace\n',
+        '.vscode/settings.json': JSON.stringify({ 'cockpit.database.url': `${SERVER_URL}${DATABASE}` }),
       });
+      vscode = await startCodeServer({ vsixPath: VSIX, workspaceDir: workspace, suite: 'cockpit' });
     },
     { timeout: 20 * 60_000 },
   );
@@ -80,6 +80,77 @@ describe('DevGuide Cockpit in VS Code', () => {
     await started().runCommand('Cockpit: Verify Database Schema');
     await toast(/the database schema matches the data model \(\d+ tables\)/).waitFor(VISIBLE);
   });
+
+  const cockpitApp = () => started().webviewFrame(EXTENSION_ID).locator('cockpit-app');
+
+  it(
+    'creates a project from vibe_coding; Master Control shows it; switching survives a window reload',
+    { timeout: 400_000 },
+    async () => {
+      const { runCommand, reloadWindow } = started();
+      const begin = performance.now();
+      await runCommand('Cockpit: Open Cockpit');
+      let app = cockpitApp();
+      await app.getByText('has no Cockpit project yet').waitFor(SLOW);
+      console.log(`cockpit_first_render_ms=${Math.round(performance.now() - begin)}`);
+      await app.locator('vscode-textfield[aria-label="Project name"] input').fill('E2E project');
+      await app.locator('.card', { hasText: 'vibe_coding' }).locator('vscode-button').click();
+      await app.locator('h1', { hasText: 'E2E project' }).waitFor(SLOW);
+      assert.deepEqual(await app.locator('section.profile button.profile-name').allInnerTexts(), [
+        'Builder',
+        'Reviewer',
+      ]);
+      assert.deepEqual(await app.locator('li.dashboard .dashboard-button').allInnerTexts(), ['Plan', 'Ship']);
+
+      await app.locator('li.dashboard .dashboard-button', { hasText: 'Ship' }).click();
+      await app.locator('li.dashboard.active .dashboard-button', { hasText: 'Ship' }).waitFor(VISIBLE);
+      await app.locator('main h2', { hasText: 'Ship' }).waitFor(VISIBLE);
+
+      await reloadWindow();
+      app = cockpitApp();
+      await app.locator('li.dashboard.active .dashboard-button', { hasText: 'Ship' }).waitFor(SLOW);
+      await app.locator('main h2', { hasText: 'Ship' }).waitFor(VISIBLE);
+    },
+  );
+
+  it(
+    'edits a checklist and a decision log; after a reload both are there and audited',
+    { timeout: 400_000 },
+    async () => {
+      const { page, runCommand, reloadWindow } = started();
+      let app = cockpitApp();
+      await app.locator('li.dashboard .dashboard-button', { hasText: 'Plan' }).click();
+      await app.locator('main h2', { hasText: 'Plan' }).waitFor(VISIBLE);
+
+      const checklist = app.locator('cockpit-module', { hasText: 'Next steps' });
+      const newItem = checklist.locator('vscode-textfield[aria-label="New item"] input');
+      await newItem.fill('Write the end-to-end test');
+      await newItem.press('Enter');
+      await checklist.getByText('Write the end-to-end test').waitFor(VISIBLE);
+
+      const decisions = app.locator('cockpit-module', { hasText: 'Decisions' });
+      await decisions.locator('summary', { hasText: 'Log a decision' }).click();
+      await decisions.locator('vscode-textfield[aria-label="Title"] input').fill('Use TiDB in production');
+      await decisions
+        .locator('vscode-textarea[aria-label="Context — why is a decision needed?"] textarea')
+        .fill('Team growth');
+      await decisions.locator('vscode-textarea[aria-label="Decision"] textarea').fill('TiDB, MariaDB locally');
+      await decisions.locator('vscode-button', { hasText: 'Add decision' }).click();
+      await decisions.locator('li.decision', { hasText: 'Use TiDB in production' }).waitFor(VISIBLE);
+
+      await reloadWindow();
+      app = cockpitApp();
+      await app
+        .locator('cockpit-module', { hasText: 'Next steps' })
+        .getByText('Write the end-to-end test')
+        .waitFor(SLOW);
+      await app.locator('li.decision', { hasText: 'Use TiDB in production' }).waitFor(VISIBLE);
+
+      await runCommand('Cockpit: Show Audit Trail');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'module.update' }).first().waitFor(VISIBLE);
+      await page.keyboard.press('Escape');
+    },
+  );
 
   it('measures activation, bundle and package size', { timeout: 60_000 }, async () => {
     const logs = await started().logs();
