@@ -6,7 +6,7 @@ import { formatReport, verifySchema } from '../db/verify.js';
 const USAGE = `Usage: cockpit <command> [options]
 
 Commands:
-  migrate [--to VERSION]   Apply pending migrations (model 1.0.0 or 1.1.0), partitions and seed data.
+  migrate [--to VERSION]   Apply pending migrations (model 1.0.0, 1.1.0 or 1.2.0), partitions and seed data.
   verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
   rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
   version                  Print the model version of the database.

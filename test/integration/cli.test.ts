@@ -18,6 +18,7 @@ function cockpit(args: string[], env: Record<string, string> = { COCKPIT_DATABAS
 
 describe('bin/cockpit (needs `npm run build`)', () => {
   after(() => {
+    cockpit(['rollback', '1.2.0']);
     cockpit(['rollback', '1.1.0']);
     spawnSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS \`${database}\``]);
   });
@@ -25,7 +26,7 @@ describe('bin/cockpit (needs `npm run build`)', () => {
   it('migrate creates the database, applies every step and is a no-op the second time', () => {
     const first = cockpit(['migrate']);
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /Database is at model 1\.1\.0; 5 migration\(s\) applied/);
+    assert.match(first.stdout, /Database is at model 1\.2\.0; 6 migration\(s\) applied/);
     assert.match(first.stderr, /Database: mariadb 10\./);
     const second = cockpit(['migrate']);
     assert.match(second.stdout, /0 migration\(s\) applied/);
@@ -50,7 +51,8 @@ describe('bin/cockpit (needs `npm run build`)', () => {
     ]);
   });
 
-  it('rollback 1.1.0 leaves model 1.0.0', () => {
+  it('rollback 1.2.0 then 1.1.0 leaves model 1.0.0', () => {
+    assert.equal(cockpit(['rollback', '1.2.0']).status, 0);
     const result = cockpit(['rollback', '1.1.0']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Database is at model 1\.0\.0/);

@@ -37,11 +37,11 @@ describe('migrations', () => {
   };
   after(async () => Promise.all(databases.map((d) => d.drop())));
 
-  it('migrate an empty database to 1.1.0, verify it, and re-run as a no-op', async () => {
+  it('migrate an empty database to the newest model, verify it, and re-run as a no-op', async () => {
     const database = await fresh();
     const first = await migrate(database);
-    assert.equal(first.version, '1.1.0');
-    assert.equal(first.applied.length, 5);
+    assert.equal(first.version, '1.2.0');
+    assert.equal(first.applied.length, 6);
     assert.equal((await tableNames(database)).length, 24);
     const report = await verifySchema(database);
     assert.deepEqual(report.problems, []);
@@ -49,11 +49,11 @@ describe('migrations', () => {
 
     const again = await migrate(database);
     assert.deepEqual(again.applied, []);
-    assert.equal(again.version, '1.1.0');
+    assert.equal(again.version, '1.2.0');
     assert.ok((await verifySchema(database)).ok);
   });
 
-  it('migrate to 1.0.0 only, then upgrade the existing database to 1.1.0 in place', async () => {
+  it('migrate to 1.0.0 only, then upgrade the existing database to the newest model in place', async () => {
     const database = await fresh();
     const old = await migrate(database, { to: '1.0.0' });
     assert.equal(old.version, '1.0.0');
@@ -63,27 +63,31 @@ describe('migrations', () => {
     );
 
     const upgraded = await migrate(database);
-    assert.equal(upgraded.version, '1.1.0');
+    assert.equal(upgraded.version, '1.2.0');
     assert.deepEqual(upgraded.applied, [
       '0002_v1.1.0_governance_cortex_extensions',
       '0003_v1.1.0_token_usage_partitions',
       '0004_v1.1.0_filesystem_path_index',
+      '0005_v1.2.0_bin',
     ]);
     assert.ok((await verifySchema(database)).ok);
     const [rows] = await database.pool.query("SELECT name FROM projects WHERE id = 'p-keep'");
     assert.deepEqual(rows, [{ name: 'kept across the upgrade' }]);
   });
 
-  it('roll back 1.1.0 to the 13 core tables, then apply it again', async () => {
+  it('roll back 1.2.0 and 1.1.0 to the 13 core tables, then apply them again', async () => {
     const database = await fresh();
     await migrate(database);
+    await rollback(database, '1.2.0');
+    assert.equal(await currentVersion(database), '1.1.0');
+    assert.ok((await verifySchema(database)).problems.length > 0, '1.2.0 columns are gone');
     await rollback(database, '1.1.0');
     assert.equal(await currentVersion(database), '1.0.0');
     assert.deepEqual(await tableNames(database), V1_0_0_TABLES);
 
     const reapplied = await migrate(database);
-    assert.equal(reapplied.version, '1.1.0');
-    assert.equal(reapplied.applied.length, 3);
+    assert.equal(reapplied.version, '1.2.0');
+    assert.equal(reapplied.applied.length, 4);
     assert.ok((await verifySchema(database)).ok);
   });
 
@@ -98,7 +102,7 @@ describe('migrations', () => {
     const second = await connect(database.config);
     try {
       const [a, b] = await Promise.all([migrate(database), migrate(second)]);
-      assert.equal(a.applied.length + b.applied.length, 5);
+      assert.equal(a.applied.length + b.applied.length, 6);
       assert.ok((await verifySchema(database)).ok);
     } finally {
       await second.close();
