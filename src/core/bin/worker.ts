@@ -279,6 +279,9 @@ export class BinWorker {
           continue;
         }
         if (attempt < 5 && retryable(error)) {
+          this.log(
+            `Batch of ${remaining.length} change(s) retried after ${driverCode(error) ?? (error as Error).message}.`,
+          );
           await sleep(Math.random() * 20 * attempt);
           continue;
         }
