@@ -18,7 +18,15 @@ const method = z.string().min(1).max(100);
 export const requestEnvelope = z.object({ kind: z.literal('request'), id, method, params: z.unknown() }).strict();
 
 export interface ProtocolError {
-  code: 'invalid-message' | 'unknown-method' | 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'disconnected' | 'internal';
+  code:
+    | 'invalid-message'
+    | 'unknown-method'
+    | 'invalid'
+    | 'not-found'
+    | 'conflict'
+    | 'forbidden'
+    | 'disconnected'
+    | 'internal';
   message: string;
   field?: string;
 }

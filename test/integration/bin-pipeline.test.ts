@@ -283,7 +283,7 @@ describe('The Bin pipeline (MariaDB)', () => {
     );
     assert.match((await rule(warned, 'task-schema'))!.message, /required property 'title'/);
     assert.equal((await rule(destructive, 'no-destructive-command'))?.status, 'warn');
-    assert.equal((await rule(destructive, 'ticket'))?.message, 'Not applicable to shell.ran.');
+    assert.equal((await rule(destructive, 'ticket'))?.message, 'Not applicable to this change type.');
 
     // Approve one waiting change, reject the other.
     await approveChange(database.db, warned, actor);

@@ -233,7 +233,7 @@ export function compileGuardrail(row: GuardrailRow): CompiledGuardrail {
         ...base,
         evaluate: ({ bytes }) =>
           bytes <= config.maxBytes
-            ? { passed: true, message: `${bytes} bytes, within the ${config.maxBytes}-byte limit.` }
+            ? { passed: true, message: `${bytes} bytes.` }
             : { passed: false, message: `The payload is ${bytes} bytes; the limit is ${config.maxBytes}.` },
       };
     case 'json_schema': {
@@ -241,7 +241,7 @@ export function compileGuardrail(row: GuardrailRow): CompiledGuardrail {
       return {
         ...base,
         evaluate: ({ payload }) => {
-          if (validate(payload)) return { passed: true, message: 'The payload matches the schema.' };
+          if (validate(payload)) return { passed: true, message: 'Matches the schema.' };
           const error = validate.errors?.[0];
           const where = error?.instancePath ? `$${error.instancePath.replace(/\//g, '.')}` : '$';
           return {
@@ -270,7 +270,7 @@ export function compileGuardrail(row: GuardrailRow): CompiledGuardrail {
               return { passed: false, path, message: `${path} touches the protected path "${value}".` };
             }
           }
-          return { passed: true, message: `No protected path among ${candidates.length} path value(s).` };
+          return { passed: true, message: `${candidates.length} path(s) checked.` };
         },
       };
     }

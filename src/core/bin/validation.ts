@@ -20,8 +20,6 @@ export interface RuleResult {
   message: string;
   kind?: string;
   severity?: Severity;
-  autoReject?: boolean;
-  category?: StandardCategory;
   level?: EnforcementLevel;
   path?: string;
   findings?: Finding[];
@@ -81,10 +79,9 @@ export function validateChange(
       name: row.ruleId,
       kind: guardrail.kind,
       severity: row.severity,
-      autoReject: Boolean(row.autoReject),
     };
     if (!guardrail.appliesTo(change.changeType)) {
-      results.push({ ...base, status: 'pass', message: `Not applicable to ${change.changeType}.` });
+      results.push({ ...base, status: 'pass', message: 'Not applicable to this change type.' });
       continue;
     }
     const outcome = guardrail.evaluate({ changeType: change.changeType, payload, bytes: change.bytes });
@@ -102,20 +99,14 @@ export function validateChange(
   const payloadLeaves = leaves(payload);
   for (const standard of rules.standards) {
     const { row } = standard;
-    const base = {
-      type: 'standard' as const,
-      id: row.id,
-      name: row.standardName,
-      category: row.category,
-      level: row.enforcementLevel,
-    };
+    const base = { type: 'standard' as const, id: row.id, name: row.standardName, level: row.enforcementLevel };
     if (standard.problem) {
       results.push({ ...base, status: 'warn', message: `The standard cannot run: ${standard.problem}` });
       continue;
     }
     const { checked, findings } = checkLeaves(standard, payloadLeaves);
     if (findings.length === 0) {
-      const message = checked === 0 ? 'No field this standard applies to.' : `${checked} field(s) comply.`;
+      const message = checked === 0 ? 'No field to check.' : `${checked} field(s) comply.`;
       results.push({ ...base, status: 'pass', message });
       continue;
     }

@@ -87,6 +87,14 @@ interface DashboardOutcome {
   status: 'SUCCESS' | 'FAILED';
   action: string;
   message: string | null;
+  /** The status an earlier attempt logged, if any. */
+  previous?: 'SUCCESS' | 'PARTIAL' | 'FAILED';
+}
+
+interface PropagationState {
+  modules: Array<{ id: string; name: string; moduleType: string; configuration: unknown }>;
+  granted: Set<string>;
+  prior: Map<string, 'SUCCESS' | 'PARTIAL' | 'FAILED'>;
 }
 
 class LeaseLost extends Error {}
@@ -376,7 +384,7 @@ export class BinWorker {
     const counts = emptyReport();
     const started = performance.now();
     const propagating = plans.filter((p) => p.propagate);
-    const outcomes = await this.propagate(tx, propagating, started);
+    const { outcomes, lockAndApply } = await this.propagate(tx, propagating, started);
 
     // The changes' new state, fenced by the lease: a worker whose lease was taken over writes nothing.
     interface Final {
@@ -508,36 +516,30 @@ export class BinWorker {
     }
     await writeAudits(tx, audits);
 
+    await lockAndApply();
     await this.options.beforeCommit?.(plans.map((p) => p.change.id));
     return counts;
   }
 
-  /**
-   * Applies each change to its affected dashboards' modules (locked FOR UPDATE, in id order so
-   * two workers never deadlock on them) and writes one propagation_log row per dashboard.
-   */
-  private async propagate(tx: Executor, plans: Plan[], started: number): Promise<Map<string, DashboardOutcome[]>> {
-    const outcomes = new Map<string, DashboardOutcome[]>();
-    if (plans.length === 0) return outcomes;
+  /** What propagation reads: module configurations, granted capabilities, earlier log rows. */
+  private async readState(tx: Executor, plans: Plan[], lock: boolean): Promise<PropagationState> {
     const moduleIds = unique(
       plans.flatMap((p) => p.impact.dashboards.flatMap((d) => d.modules.map((m) => m.id))),
     ).sort();
-    const changeIds = plans.map((p) => p.change.id);
-
-    const moduleRows =
-      moduleIds.length === 0
-        ? []
-        : await tx
-            .select({
-              id: modules.id,
-              name: modules.name,
-              moduleType: modules.moduleType,
-              configuration: modules.configuration,
-            })
-            .from(modules)
-            .where(inArray(modules.id, moduleIds))
-            .orderBy(asc(modules.id))
-            .for('update');
+    const select = () =>
+      tx
+        .select({
+          id: modules.id,
+          name: modules.name,
+          moduleType: modules.moduleType,
+          configuration: modules.configuration,
+        })
+        .from(modules)
+        .where(inArray(modules.id, moduleIds))
+        .orderBy(asc(modules.id));
+    // FOR UPDATE in id order: two workers lock shared modules in the same order, never deadlocking.
+    const moduleRows = moduleIds.length === 0 ? [] : await (lock ? select().for('update') : select());
+    if (lock) return { modules: moduleRows, granted: new Set(), prior: new Map() };
     const grants =
       moduleIds.length === 0
         ? []
@@ -545,8 +547,6 @@ export class BinWorker {
             .select({ moduleId: capabilities.moduleId, capabilityType: capabilities.capabilityType })
             .from(capabilities)
             .where(and(inArray(capabilities.moduleId, moduleIds), eq(capabilities.granted, true)));
-    const granted = new Set(grants.map((g) => `${g.moduleId}\u0000${g.capabilityType}`));
-    // Read after the module locks: a concurrent worker's committed SUCCESS rows are visible here.
     const prior = await tx
       .select({
         syncBufferId: propagationLog.syncBufferId,
@@ -554,16 +554,25 @@ export class BinWorker {
         status: propagationLog.status,
       })
       .from(propagationLog)
-      .where(inArray(propagationLog.syncBufferId, changeIds));
-    const priorStatus = new Map(prior.map((p) => [`${p.syncBufferId}\u0000${p.affectedDashboardId}`, p.status]));
+      .where(
+        inArray(
+          propagationLog.syncBufferId,
+          plans.map((p) => p.change.id),
+        ),
+      );
+    return {
+      modules: moduleRows,
+      granted: new Set(grants.map((g) => `${g.moduleId}\u0000${g.capabilityType}`)),
+      prior: new Map(prior.map((p) => [`${p.syncBufferId}\u0000${p.affectedDashboardId}`, p.status])),
+    };
+  }
 
+  /** Runs the handlers over the state in memory: the outcome per dashboard and the new module configurations. */
+  private applyAll(plans: Plan[], state: PropagationState, now: string) {
     const working = new Map(
-      moduleRows.map((m) => [m.id, { ...m, configuration: asJson<unknown>(m.configuration), dirty: false }]),
+      state.modules.map((m) => [m.id, { ...m, configuration: asJson<unknown>(m.configuration), dirty: false }]),
     );
-    const now = new Date().toISOString();
-    const inserts: Array<typeof propagationLog.$inferInsert> = [];
-    const retried: Array<{ changeId: string; outcome: DashboardOutcome }> = [];
-
+    const outcomes = new Map<string, DashboardOutcome[]>();
     for (const plan of plans) {
       const change: PropagatedChange = {
         id: plan.change.id,
@@ -571,20 +580,51 @@ export class BinWorker {
         payload: asJson(plan.change.payload),
         sourceModuleId: plan.change.sourceModuleId,
       };
-      const results: DashboardOutcome[] = [];
-      for (const dashboard of plan.impact.dashboards) {
-        const previous = priorStatus.get(`${change.id}\u0000${dashboard.id}`);
-        if (previous === 'SUCCESS') {
-          results.push({ dashboardId: dashboard.id, status: 'SUCCESS', action: 'already propagated', message: null });
-          continue;
-        }
-        const outcome = this.applyToDashboard(change, dashboard, working, granted, now);
-        results.push(outcome);
-        if (previous === undefined) {
+      outcomes.set(
+        change.id,
+        plan.impact.dashboards.map((dashboard) => {
+          const previous = state.prior.get(`${change.id}\u0000${dashboard.id}`);
+          if (previous === 'SUCCESS') {
+            return {
+              dashboardId: dashboard.id,
+              status: 'SUCCESS',
+              action: 'already propagated',
+              message: null,
+              previous,
+            };
+          }
+          return { ...this.applyToDashboard(change, dashboard, working, state.granted, now), previous };
+        }),
+      );
+    }
+    return { outcomes, dirty: [...working.values()].filter((m) => m.dirty) };
+  }
+
+  /**
+   * Propagation in three steps inside the batch transaction. (1) Plan the outcome of every
+   * (change, dashboard) on a consistent snapshot. (2) Write the propagation_log rows: a plain
+   * INSERT, so if another worker committed the same (change, dashboard) meanwhile the unique key
+   * fails it and the whole transaction rolls back. (3) Last, so two workers hold them only
+   * briefly, lock the modules FOR UPDATE, apply the handlers to their latest configurations and
+   * check the outcomes are still those logged (else redo the batch).
+   */
+  private async propagate(tx: Executor, plans: Plan[], started: number) {
+    const outcomes = new Map<string, DashboardOutcome[]>();
+    if (plans.length === 0) return { outcomes, lockAndApply: async () => undefined };
+    const now = new Date().toISOString();
+    const snapshot = await this.readState(tx, plans, false);
+    const planned = this.applyAll(plans, snapshot, now);
+
+    const inserts: Array<typeof propagationLog.$inferInsert> = [];
+    const retried: Array<{ changeId: string; outcome: DashboardOutcome }> = [];
+    for (const [changeId, results] of planned.outcomes) {
+      for (const outcome of results) {
+        if (outcome.previous === 'SUCCESS') continue;
+        if (outcome.previous === undefined) {
           inserts.push({
             id: randomUUID(),
-            syncBufferId: change.id,
-            affectedDashboardId: dashboard.id,
+            syncBufferId: changeId,
+            affectedDashboardId: outcome.dashboardId,
             propagationType: outcome.action,
             status: outcome.status,
             errorMessage: outcome.message,
@@ -592,26 +632,10 @@ export class BinWorker {
             durationMs: Math.round(performance.now() - started),
           });
         } else {
-          retried.push({ changeId: change.id, outcome });
+          retried.push({ changeId, outcome });
         }
       }
-      outcomes.set(change.id, results);
     }
-
-    const dirty = [...working.values()].filter((m) => m.dirty);
-    if (dirty.length > 0) {
-      await tx
-        .update(modules)
-        .set({ configuration: caseById(modules.id, dirty, (m) => JSON.stringify(m.configuration)) })
-        .where(
-          inArray(
-            modules.id,
-            dirty.map((m) => m.id),
-          ),
-        );
-    }
-    // A plain INSERT: if another worker committed the same (change, dashboard) meanwhile, the
-    // unique key fails it and this whole transaction — module updates included — rolls back.
     for (let i = 0; i < inserts.length; i += 1000) await tx.insert(propagationLog).values(inserts.slice(i, i + 1000));
     for (const { changeId, outcome } of retried) {
       const updated = affectedRows(
@@ -634,7 +658,26 @@ export class BinWorker {
       );
       if (updated !== 1) throw new PropagationRace();
     }
-    return outcomes;
+
+    const lockAndApply = async () => {
+      const latest = await this.readState(tx, plans, true);
+      const applied = this.applyAll(plans, { ...snapshot, modules: latest.modules }, now);
+      for (const [changeId, results] of applied.outcomes) {
+        const expected = planned.outcomes.get(changeId)!;
+        if (results.some((r, i) => r.status !== expected[i]!.status)) throw new PropagationRace();
+      }
+      if (applied.dirty.length === 0) return;
+      await tx
+        .update(modules)
+        .set({ configuration: caseById(modules.id, applied.dirty, (m) => JSON.stringify(m.configuration)) })
+        .where(
+          inArray(
+            modules.id,
+            applied.dirty.map((m) => m.id),
+          ),
+        );
+    };
+    return { outcomes: planned.outcomes, lockAndApply };
   }
 
   /** All modules of one dashboard receive the change, or none does (the dashboard FAILED). */
