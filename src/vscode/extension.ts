@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
+import { registerBin } from './bin.js';
 import { registerDatabaseCommands } from './database-commands.js';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Each feature registers its own commands, views and listeners; none touches the database here.
   registerDatabaseCommands(cockpit);
+  registerBin(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
 }

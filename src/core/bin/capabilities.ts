@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
-import { capabilities, modules } from '../../db/schema/index.js';
+import { capabilities, dashboards, modules, profiles, projects } from '../../db/schema/index.js';
 import { audited } from '../audit.js';
 import { CockpitError, invalid, notFound } from '../errors.js';
 import { CAPABILITIES, type Capability } from './handlers.js';
@@ -114,4 +114,36 @@ export async function listCapabilities(db: Db, moduleIds: string[]): Promise<Cap
     .where(inArray(capabilities.moduleId, moduleIds))
     .orderBy(asc(capabilities.moduleId), asc(capabilities.capabilityType));
   return rows.map((r) => ({ ...r, capability: r.capability as Capability, granted: Boolean(r.granted) }));
+}
+
+export interface ModuleChoice {
+  id: string;
+  name: string;
+  moduleType: string;
+  dashboardName: string;
+  projectId: string;
+  projectName: string;
+}
+
+/** Modules with where they live, for pickers (Grant/Revoke Capability). */
+export async function listModules(
+  db: Db,
+  options: { projectId?: string; limit?: number } = {},
+): Promise<ModuleChoice[]> {
+  return db
+    .select({
+      id: modules.id,
+      name: modules.name,
+      moduleType: modules.moduleType,
+      dashboardName: dashboards.name,
+      projectId: projects.id,
+      projectName: projects.name,
+    })
+    .from(modules)
+    .innerJoin(dashboards, eq(dashboards.id, modules.dashboardId))
+    .innerJoin(profiles, eq(profiles.id, dashboards.profileId))
+    .innerJoin(projects, eq(projects.id, profiles.projectId))
+    .where(options.projectId ? eq(projects.id, options.projectId) : undefined)
+    .orderBy(asc(projects.name), asc(dashboards.position), asc(modules.position))
+    .limit(Math.max(1, Math.min(options.limit ?? 1000, 5000)));
 }
