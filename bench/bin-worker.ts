@@ -11,6 +11,7 @@ async function main() {
   const total: Partial<BatchReport> = {};
   let idle = 0;
   let busyMs = 0;
+  const cpu = process.cpuUsage();
   while (!stopping) {
     const started = performance.now();
     const report = await worker.runOnce();
@@ -23,7 +24,8 @@ async function main() {
     for (const [key, value] of Object.entries(report))
       total[key as keyof BatchReport] = (total[key as keyof BatchReport] ?? 0) + value;
   }
-  process.send?.({ ...total, idle, busyMs });
+  const used = process.cpuUsage(cpu);
+  process.send?.({ ...total, idle, busyMs, cpuMs: (used.user + used.system) / 1000 });
   await database.close();
 }
 

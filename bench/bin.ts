@@ -53,16 +53,14 @@ async function setUp(database: Database) {
     }[type];
     const subscriptions = [{ changeType: 'bench.*', filter: { '$.group': d % GROUPS } }];
     moduleIds.push(`bench-module-${d}`);
-    await db
-      .insert(modules)
-      .values({
-        id: `bench-module-${d}`,
-        dashboardId: id,
-        moduleType: type,
-        name: `${type} ${d}`,
-        configuration: { ...configuration, subscriptions },
-        position: 0,
-      });
+    await db.insert(modules).values({
+      id: `bench-module-${d}`,
+      dashboardId: id,
+      moduleType: type,
+      name: `${type} ${d}`,
+      configuration: { ...configuration, subscriptions },
+      position: 0,
+    });
     if (type === 'file_manager') {
       await grantCapability(db, {
         moduleId: `bench-module-${d}`,
@@ -286,6 +284,10 @@ async function main() {
     console.log(`  propagation_log ${figures.propagation_rows} rows, ${figures.duplicate_rows} duplicates`);
     console.log(
       `  raw bulk insert ${figures.raw_insert_rows_per_s} rows/s; the pipeline takes ${figures.pipeline_vs_raw_insert}× the raw insert time`,
+    );
+    const [load] = await import('node:os').then((os) => os.loadavg());
+    console.log(
+      `  machine         load average ${load?.toFixed(1)} on ${(await import('node:os')).cpus().length} cores during the run`,
     );
     for (const [i, r] of workerReports.entries()) {
       console.log(
