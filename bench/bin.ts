@@ -291,7 +291,8 @@ async function main() {
     );
     for (const [i, r] of workerReports.entries()) {
       console.log(
-        `  worker ${i}        ${r.claimed ?? 0} claimed, ${r.propagated ?? 0} propagated, busy ${Math.round((r.busyMs ?? 0) / 1000)} s, lease lost ${r.leaseLost ?? 0}`,
+        `  worker ${i}        ${r.claimed ?? 0} claimed, ${r.propagated ?? 0} propagated, busy ${Math.round((r.busyMs ?? 0) / 1000)} s, ` +
+          `own CPU ${((r.cpuMs ?? 0) / Math.max(1, r.claimed ?? 1)).toFixed(2)} ms/change, lease lost ${r.leaseLost ?? 0}`,
       );
     }
     console.log(
