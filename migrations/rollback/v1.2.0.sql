@@ -1,4 +1,11 @@
 -- Rollback of data model 1.2.0 → 1.1.0, newest step first. The migrator then forgets the 1.2.0 steps.
+-- The Bin: lease and propagation bookkeeping, standard targets, the one-row-per-capability key.
+DROP INDEX `idx_claim` ON `sync_buffer`;
+ALTER TABLE `sync_buffer` DROP COLUMN `lease_owner`, DROP COLUMN `lease_expires_at`, DROP COLUMN `attempts`, DROP COLUMN `propagation_due`, DROP COLUMN `approved_by`, DROP COLUMN `approved_at`;
+ALTER TABLE `propagation_log` DROP INDEX `uk_change_dashboard`;
+ALTER TABLE `propagation_log` DROP COLUMN `attempts`, DROP COLUMN `updated_at`;
+ALTER TABLE `capabilities` DROP INDEX `uk_module_capability`;
+ALTER TABLE `metadata_standards` DROP COLUMN `applies_to`;
 -- Token cost: importer offsets, cache/branch/source/priced columns, the covering index.
 DROP TABLE IF EXISTS `token_import_offsets`;
 CREATE INDEX `idx_project_timestamp` ON `token_usage` (`project_id`, `timestamp`);

@@ -1,4 +1,15 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { resolveActor } from '../core/actor.js';
+import {
+  BinWorker,
+  checkWorkspaceCompliance,
+  complianceReport,
+  parsePayload,
+  showChange,
+  submitChange,
+} from '../core/bin/index.js';
 import { configFromEnvironment, connect, type Database } from '../db/connection.js';
 import { currentVersion, isModelVersion, migrate, rollback } from '../db/migrate.js';
 import { formatReport, verifySchema } from '../db/verify.js';
@@ -36,6 +47,18 @@ ${AI_USAGE}
                            directory is matched to a project's git_repository (local path or origin remote).
   report daily|weekly|monthly [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--project ID] [--json]
                            Token usage and cost per UTC period (--until is inclusive).
+  migrate [--to VERSION]   Apply pending migrations (model 1.0.0, 1.1.0 or 1.2.0), partitions and seed data.
+  verify [--json]          Compare the live schema with the data model; exit 1 on any difference.
+  rollback VERSION         Undo a model version (e.g. 1.1.0) with its rollback script.
+  version                  Print the model version of the database.
+  bin submit --project ID --type T --payload JSON [--source MODULE]
+                           Submit a change to The Bin; prints its id.
+  bin process [--manual] [--batch N]
+                           Run the worker until the queue is empty (--manual: every change waits for approval).
+  bin show ID [--json]     Status, validation results, impact, propagation rows and violations of a change.
+  compliance [--json] [--workspace DIR]
+                           Compliance per standard (share of violations resolved); --workspace first checks
+                           the file names (git ls-files) and git tags of DIR.
 
 The database comes from COCKPIT_DATABASE_URL (mysql://user@host:port/database);
 COCKPIT_DATABASE_PASSWORD keeps the password out of the URL. COCKPIT_PRICING_OVERRIDES may hold the
@@ -181,6 +204,118 @@ const commands: Record<string, { createDatabase?: boolean; run: Command }> = {
             [r.period, r.inputTokens, r.outputTokens, r.cacheCreationTokens, r.cacheReadTokens, r.totalCost].join('\t'),
           );
         }
+      }
+      return 0;
+    },
+  },
+  bin: {
+    async run(database, args) {
+      const [sub, ...rest] = args;
+      const actor = await resolveActor(process.cwd());
+      if (sub === 'submit') {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            project: { type: 'string' },
+            type: { type: 'string' },
+            payload: { type: 'string' },
+            source: { type: 'string' },
+          },
+        });
+        if (!values.project || !values.type || values.payload === undefined) {
+          throw new UsageError('bin submit needs --project ID --type T --payload JSON.');
+        }
+        const id = await submitChange(database.db, {
+          projectId: values.project,
+          changeType: values.type,
+          sourceModuleId: values.source,
+          payload: parsePayload(values.payload),
+          actor,
+        });
+        console.log(id);
+        return 0;
+      }
+      if (sub === 'process') {
+        const { values } = parseArgs({
+          args: rest,
+          options: { manual: { type: 'boolean', default: false }, batch: { type: 'string' } },
+        });
+        const batchSize = values.batch === undefined ? undefined : Number(values.batch);
+        if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0))
+          throw new UsageError('--batch takes a positive integer.');
+        const worker = new BinWorker(database.db, {
+          autoPropagate: !values.manual,
+          batchSize,
+          actor: `cli:${actor}`,
+          log: (m) => console.error(m),
+        });
+        const report = await worker.drain();
+        console.log(
+          `Processed ${report.claimed} claim(s): ${report.validated} validated (${report.awaitingApproval} awaiting approval), ${report.rejected} rejected, ${report.propagated} propagated; dashboards ${report.dashboardsSucceeded} succeeded, ${report.dashboardsFailed} failed.`,
+        );
+        return 0;
+      }
+      if (sub === 'show') {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { json: { type: 'boolean', default: false } },
+        });
+        if (!positionals[0]) throw new UsageError('bin show needs a change id.');
+        const change = await showChange(database.db, positionals[0]);
+        if (values.json) {
+          console.log(JSON.stringify(change, null, 2));
+        } else {
+          console.log(
+            `${change.id}  ${change.changeType}  ${change.status}${change.awaitingApproval ? ' (awaiting approval)' : ''}`,
+          );
+          console.log(`  ${change.summary ?? 'Not validated yet.'}`);
+          console.log(`  ${change.dashboards} dashboard(s)${change.highImpact ? ', high impact' : ''}`);
+          for (const p of change.propagation)
+            console.log(`  ${p.status.padEnd(7)} ${p.dashboardId}${p.errorMessage ? `  ${p.errorMessage}` : ''}`);
+          for (const v of change.violations)
+            console.log(
+              `  violation ${v.resourceId}: ${v.violationValue}${v.suggestedFix ? ` → ${v.suggestedFix}` : ''} (${v.status})`,
+            );
+        }
+        return 0;
+      }
+      throw new UsageError('bin takes submit, process or show.');
+    },
+  },
+  compliance: {
+    async run(database, args) {
+      const { values } = parseArgs({
+        args,
+        options: { json: { type: 'boolean', default: false }, workspace: { type: 'string' } },
+      });
+      let check;
+      if (values.workspace !== undefined) {
+        const git = (gitArgs: string[]) =>
+          promisify(execFile)('git', gitArgs, { cwd: values.workspace, maxBuffer: 64 * 1024 * 1024 }).then((r) =>
+            r.stdout.split('\n').filter(Boolean),
+          );
+        const [files, tags] = await Promise.all([git(['ls-files']), git(['tag', '--list'])]);
+        check = await checkWorkspaceCompliance(database.db, {
+          files,
+          tags,
+          actor: await resolveActor(values.workspace),
+        });
+      }
+      const standards = await complianceReport(database);
+      if (values.json) {
+        console.log(JSON.stringify(check ? { workspace: check, standards } : { standards }, null, 2));
+        return 0;
+      }
+      if (check) {
+        console.log(
+          `Workspace: ${check.files} file(s), ${check.tags} tag(s); ${check.recorded} new violation(s), ${check.resolved} resolved.`,
+        );
+      }
+      for (const s of standards) {
+        console.log(
+          `${s.complianceRate.toFixed(2).padStart(6)} %  ${s.category.padEnd(12)} ${s.standardName} (${s.openViolations} open of ${s.violationCount})`,
+        );
       }
       return 0;
     },

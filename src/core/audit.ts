@@ -30,6 +30,22 @@ export async function writeAudit(executor: Executor, entry: AuditEntry): Promise
   });
 }
 
+/** Many audit rows in one INSERT, for batch work (the Bin's worker). */
+export async function writeAudits(executor: Executor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await executor.insert(auditLogs).values(
+    entries.map((entry) => ({
+      userId: entry.userId,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      status: entry.status,
+      metadata: entry.metadata ?? null,
+      userAgent: 'devguide-cockpit',
+    })),
+  );
+}
+
 /**
  * Runs `change` in a transaction that also writes its audit row; when the change fails, the
  * failure is audited on its own (the transaction rolled back) and the error rethrown.

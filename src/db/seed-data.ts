@@ -11,6 +11,7 @@ export const SEED_STANDARDS = [
     patternRegex: String.raw`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$`,
     validationMessage: 'Timestamp must use ISO 8601 format with Z suffix (e.g., 2026-01-01T14:30:45.123456Z)',
     enforcementLevel: 'error',
+    appliesTo: null,
   },
   {
     id: 'nm-001-kebab-file',
@@ -19,6 +20,7 @@ export const SEED_STANDARDS = [
     patternRegex: String.raw`^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*$`,
     validationMessage: 'File names use lower-case kebab-case (e.g., token-usage.ts)',
     enforcementLevel: 'warning',
+    appliesTo: '@file',
   },
   {
     id: 'nm-002-kebab-name',
@@ -27,6 +29,7 @@ export const SEED_STANDARDS = [
     patternRegex: String.raw`^[a-z0-9]+(-[a-z0-9]+)*$`,
     validationMessage: 'Dashboard and module identifiers use lower-case kebab-case (e.g., my-dashboard)',
     enforcementLevel: 'info',
+    appliesTo: 'name,*_name',
   },
   {
     id: 'vs-001-semver',
@@ -36,6 +39,7 @@ export const SEED_STANDARDS = [
     patternRegex: String.raw`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`,
     validationMessage: 'Versions follow SemVer 2.0.0 (MAJOR.MINOR.PATCH, e.g., 1.2.0)',
     enforcementLevel: 'error',
+    appliesTo: null,
   },
 ] as const;
 

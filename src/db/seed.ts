@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './connection.js';
 import { guardrails, metadataStandards, templates, toolRegistry } from './schema/index.js';
 import { SEED_GUARDRAILS, SEED_STANDARDS, SEED_TOOLS, SEED_WORKFLOW_TEMPLATES } from './seed-data.js';
@@ -16,6 +16,14 @@ export async function seed(database: Database): Promise<void> {
       .insert(metadataStandards)
       .values([...SEED_STANDARDS])
       .onDuplicateKeyUpdate(keep);
+    // applies_to came with model 1.2.0: seeded standards created before it get their targets once.
+    for (const standard of SEED_STANDARDS) {
+      if (standard.appliesTo === null) continue;
+      await tx
+        .update(metadataStandards)
+        .set({ appliesTo: standard.appliesTo })
+        .where(and(eq(metadataStandards.id, standard.id), isNull(metadataStandards.appliesTo)));
+    }
     await tx
       .insert(guardrails)
       .values(SEED_GUARDRAILS.map((g) => ({ ...g, projectId: null, enabled: true })))

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
 import { registerCortex } from './cortex.js';
+import { registerBin, type BinApi } from './bin.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
@@ -10,7 +11,7 @@ import { registerCockpit } from './cockpit/index.js';
 import { registerTokens, type TokensApi } from './tokens.js';
 
 /** What `vscode.extensions.getExtension('devguide.devguide-cockpit').exports` gives other extensions. */
-export type CockpitApi = TokensApi;
+export type CockpitApi = TokensApi & BinApi;
 
 export function activate(context: vscode.ExtensionContext): CockpitApi {
   const started = performance.now();
@@ -27,9 +28,10 @@ export function activate(context: vscode.ExtensionContext): CockpitApi {
   registerExtensions(cockpit);
   registerCockpit(cockpit);
   const tokens = registerTokens(cockpit);
+  const bin = registerBin(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
-  return { recordTokenUsage: tokens.recordTokenUsage };
+  return { recordTokenUsage: tokens.recordTokenUsage, submitChange: bin.submitChange };
 }
 
 export function deactivate(): void {

@@ -1,4 +1,15 @@
-import { boolean, foreignKey, index, int, json, mysqlEnum, mysqlTable, text, varchar } from 'drizzle-orm/mysql-core';
+import {
+  boolean,
+  foreignKey,
+  index,
+  int,
+  json,
+  mysqlEnum,
+  mysqlTable,
+  text,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
 import { createdAt, timestamp6, uuidPrimaryKey } from './columns.js';
 import { modules, projects } from './core.js';
 
@@ -59,6 +70,8 @@ export const capabilities = mysqlTable(
   (t) => [
     index('idx_module').on(t.moduleId),
     index('idx_type').on(t.capabilityType),
+    // 1.2.0 — one row per module and capability: grant and revoke update it in place.
+    uniqueIndex('uk_module_capability').on(t.moduleId, t.capabilityType),
     foreignKey({ name: 'fk_capabilities_module', columns: [t.moduleId], foreignColumns: [modules.id] }).onDelete(
       'cascade',
     ),

@@ -16,6 +16,11 @@ export const metadataStandards = mysqlTable(
     isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * 1.2.0 — what the standard checks, comma-separated: payload key globs (`*_at`, `name`) and the
+     * targets `@file` (file names) and `@tag` (git tags). NULL: the category's default targets.
+     */
+    appliesTo: varchar('applies_to', { length: 500 }),
   },
   (t) => [index('idx_category').on(t.category), index('idx_active').on(t.isActive)],
 );

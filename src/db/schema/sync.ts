@@ -1,5 +1,16 @@
-import { foreignKey, index, int, json, mysqlEnum, mysqlTable, text, varchar } from 'drizzle-orm/mysql-core';
-import { createdAt, timestamp6, uuidPrimaryKey } from './columns.js';
+import {
+  boolean,
+  foreignKey,
+  index,
+  int,
+  json,
+  mysqlEnum,
+  mysqlTable,
+  text,
+  uniqueIndex,
+  varchar,
+} from 'drizzle-orm/mysql-core';
+import { createdAt, timestamp6, updatedAt, uuidPrimaryKey } from './columns.js';
 import { projects } from './core.js';
 
 /** The Bin: every change lands here before it is validated and propagated. */
@@ -17,10 +28,22 @@ export const syncBuffer = mysqlTable(
     createdAt: createdAt(),
     validatedAt: timestamp6('validated_at'),
     propagatedAt: timestamp6('propagated_at'),
+    // 1.2.0 — the worker's lease (no SKIP LOCKED on TiDB: claims are conditional UPDATEs).
+    /** `<worker>:<claim uuid>` while a worker holds the change. */
+    leaseOwner: varchar('lease_owner', { length: 100 }),
+    leaseExpiresAt: timestamp6('lease_expires_at'),
+    /** Claims since the change last moved on; a change that keeps killing its worker is rejected. */
+    attempts: int('attempts').notNull().default(0),
+    /** A VALIDATED change the worker should propagate: automatically, after approval or on retry. */
+    propagationDue: boolean('propagation_due').notNull().default(false),
+    approvedBy: varchar('approved_by', { length: 255 }),
+    approvedAt: timestamp6('approved_at'),
   },
   (t) => [
     index('idx_project_status').on(t.projectId, t.status),
     index('idx_created').on(t.createdAt),
+    // The claim: `status = ? AND propagation_due = ? ORDER BY created_at`, in index order.
+    index('idx_claim').on(t.status, t.propagationDue, t.createdAt),
     foreignKey({ name: 'fk_sync_buffer_project', columns: [t.projectId], foreignColumns: [projects.id] }).onDelete(
       'cascade',
     ),
@@ -39,9 +62,14 @@ export const propagationLog = mysqlTable(
     tokenCost: int('token_cost'),
     durationMs: int('duration_ms'),
     createdAt: createdAt(),
+    // 1.2.0 — one row per (change, dashboard), updated by each retry: exactly one SUCCESS is
+    // guaranteed by the unique key, not by the lease.
+    attempts: int('attempts').notNull().default(1),
+    updatedAt: updatedAt(),
   },
   (t) => [
     index('idx_sync_buffer').on(t.syncBufferId),
+    uniqueIndex('uk_change_dashboard').on(t.syncBufferId, t.affectedDashboardId),
     index('idx_dashboard').on(t.affectedDashboardId),
     index('idx_created').on(t.createdAt),
     foreignKey({

@@ -1,0 +1,35 @@
+// One benchmark worker process: polls the Bin until the parent says stop, then reports.
+import { BinWorker, type BatchReport } from '../src/core/bin/worker.js';
+import { connect, parseDatabaseUrl } from '../src/db/connection.js';
+
+async function main() {
+  const [url, workerId, batchSize] = process.argv.slice(2);
+  const database = await connect(parseDatabaseUrl(url!), { retries: 0 });
+  const worker = new BinWorker(database.db, { workerId, batchSize: Number(batchSize), actor: 'bench' });
+  let stopping = false;
+  process.on('message', () => (stopping = true));
+  const total: Partial<BatchReport> = {};
+  let idle = 0;
+  let busyMs = 0;
+  const cpu = process.cpuUsage();
+  while (!stopping) {
+    const started = performance.now();
+    const report = await worker.runOnce();
+    if (report.claimed === 0) {
+      idle++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      continue;
+    }
+    busyMs += performance.now() - started;
+    for (const [key, value] of Object.entries(report))
+      total[key as keyof BatchReport] = (total[key as keyof BatchReport] ?? 0) + value;
+  }
+  const used = process.cpuUsage(cpu);
+  process.send?.({ ...total, idle, busyMs, cpuMs: (used.user + used.system) / 1000 });
+  await database.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
