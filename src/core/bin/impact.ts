@@ -1,6 +1,6 @@
 import { and, inArray, isNotNull, sql } from 'drizzle-orm';
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dashboards, modules, profiles } from '../../db/schema/index.js';
 import type { Executor } from '../audit.js';
 import { asJson, parseInput } from './input.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import picomatch from 'picomatch';
 import type { RE2JS } from 're2js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../../db/connection.js';
 import { enforcementLevels, metadataStandards, standardCategories } from '../../db/schema/index.js';
 import { audited } from '../audit.js';

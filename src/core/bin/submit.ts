@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../../db/connection.js';
 import { dashboards, modules, profiles, projects, syncBuffer } from '../../db/schema/index.js';
 import { writeAudits, type AuditEntry } from '../audit.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../../db/connection.js';
 import { apiConfigurations, projects } from '../../db/schema/index.js';
 import { audited } from '../audit.js';

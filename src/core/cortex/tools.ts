@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db, Dialect } from '../../db/connection.js';
 import { capabilities, toolRegistry } from '../../db/schema/index.js';
 import { audited, writeAudit } from '../audit.js';

@@ -3,7 +3,7 @@
  * file format templates are imported from and exported to. Every value that reaches the database or
  * a webview went through these schemas; a failure names each invalid field by its path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CockpitError } from '../errors.js';
 import { isSemVer } from './semver.js';
 

@@ -12,7 +12,7 @@
  * templates and their dashboard_versions); and external_tool_access (OAuth grants tied to outside
  * accounts: restoring an old token would not revive it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { guardrailSeverities } from '../../db/schema/index.js';
 
 export const SNAPSHOT_FORMAT = 'devguide-cockpit/project-snapshot';
