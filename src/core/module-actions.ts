@@ -62,7 +62,20 @@ export function addDecision(
   input: { title: string; context: string; decision: string; status: DecisionStatus },
 ) {
   return changeModuleConfiguration(db, actor, moduleId, 'decision_log', 'module.decision.add', (c) => ({
-    configuration: { entries: [...c.entries, { ...input, timestamp: nowZulu(), author: actor }] },
+    // Fields picked one by one: callers may pass a wider object (the panel passes its request params).
+    configuration: {
+      entries: [
+        ...c.entries,
+        {
+          title: input.title,
+          context: input.context,
+          decision: input.decision,
+          status: input.status,
+          timestamp: nowZulu(),
+          author: actor,
+        },
+      ],
+    },
     description: `Logged decision "${input.title.trim().slice(0, 80)}"`,
   }));
 }

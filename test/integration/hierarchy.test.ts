@@ -585,12 +585,15 @@ describe('hierarchy services', () => {
         moduleType: 'decision_log',
         name: 'Decisions',
       });
-      await addDecision(database.db, ACTOR, id, {
+      // The panel passes its whole request (moduleId included): only the entry's fields are stored.
+      const panelRequest = {
+        moduleId: id,
         title: 'Use TiDB',
         context: 'HTAP',
         decision: 'Yes',
-        status: 'proposed',
-      });
+        status: 'proposed' as const,
+      };
+      await addDecision(database.db, ACTOR, id, panelRequest);
       await setDecisionStatus(database.db, ACTOR, id, { index: 0, title: 'Use TiDB' }, 'accepted');
       await rejectsWith(
         () => addDecision(database.db, ACTOR, id, { title: '', context: '', decision: '', status: 'proposed' }),
