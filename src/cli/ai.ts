@@ -16,7 +16,7 @@ import {
   type ProviderKind,
 } from '../core/cortex/providers.js';
 import { rotateMasterKey } from '../core/cortex/rotation.js';
-import { tableUsageRecorder } from '../core/cortex/usage.js';
+import { tokenUsageRecorder } from '../core/cortex/usage.js';
 import { notFound } from '../core/errors.js';
 import { UsageError } from './usage-error.js';
 
@@ -174,7 +174,7 @@ export async function aiCommand(database: Database, args: string[]): Promise<num
       db: database.db,
       box: new SecretBox(keyRing().keys),
       actor,
-      usage: tableUsageRecorder(database.db),
+      usage: tokenUsageRecorder(database.db),
     });
     const system = `You are the DevGuide Cockpit assistant for the project "${project.name}"${project.description ? `: ${project.description}` : ''}. Answer concisely.`;
     const result = values.conversation

@@ -18,7 +18,7 @@ import {
 } from '../core/cortex/providers.js';
 import { rotateMasterKey } from '../core/cortex/rotation.js';
 import { ProviderError, type ProviderClient, type ProviderResponse, type WireRequest } from '../core/cortex/types.js';
-import { tableUsageRecorder } from '../core/cortex/usage.js';
+import { tokenUsageRecorder } from '../core/cortex/usage.js';
 import type { SessionTokenProvider } from '../core/cortex/tools.js';
 import { registerCommand, type Cockpit } from './context.js';
 
@@ -131,7 +131,7 @@ export async function createCortex(
     box: await keys.box(),
     actor: await resolveActor(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
     // Stand-in until the token recording/pricing service is wired in (see the AI Cortex report).
-    usage: tableUsageRecorder(database.db),
+    usage: tokenUsageRecorder(database.db),
     clients: { 'vscode-lm': vscodeLanguageModelClient() },
     timeoutMs: settings.get<number>('requestTimeoutSeconds', 60) * 1000,
     cacheTtlSeconds: settings.get<number>('cacheTtlDays', 7) * 86_400,

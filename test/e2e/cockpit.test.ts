@@ -151,7 +151,10 @@ describe('DevGuide Cockpit in VS Code', () => {
       await app.locator('li.decision', { hasText: 'Use TiDB in production' }).waitFor(VISIBLE);
 
       await runCommand('Cockpit: Show Audit Trail');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'module.update' }).first().waitFor(VISIBLE);
+      const auditRow = (action: string) =>
+        page.locator('.quick-input-list .monaco-list-row', { hasText: action }).first();
+      await auditRow('module.decision.add').waitFor(VISIBLE);
+      await auditRow('module.checklist.add').waitFor(VISIBLE);
       await page.keyboard.press('Escape');
     },
   );

@@ -6,7 +6,8 @@ import { cacheStats, canonicalJson, promptHash } from '../../src/core/cortex/cac
 import { Cortex } from '../../src/core/cortex/cortex.js';
 import { generateMasterKey, SecretBox } from '../../src/core/cortex/crypto.js';
 import { addProvider, listProviders, type AddProviderInput } from '../../src/core/cortex/providers.js';
-import { priceUsage, tableUsageRecorder } from '../../src/core/cortex/usage.js';
+import { tokenUsageRecorder } from '../../src/core/cortex/usage.js';
+import { parsePricingOverrides, Pricing } from '../../src/core/tokens/pricing.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createProject, dumpAllTables } from '../support/cortex.js';
 import { anthropicMessage, FakeProviders, openAiCompletion } from '../support/fake-providers.js';
@@ -14,10 +15,13 @@ import { anthropicMessage, FakeProviders, openAiCompletion } from '../support/fa
 const ANTHROPIC_KEY = 'sk-ant-LOOPBACK-SECRET-aaaa1111';
 const OPENAI_KEY = 'sk-openai-LOOPBACK-SECRET-bbbb2222';
 const actor = 'dev@example.com';
-const PRICES = {
-  'claude-test-1': { input: '3', output: '15', cacheRead: '0.30', cacheWrite: '3.75' },
-  'gpt-test-1': { input: '2.50', output: '10' },
-};
+const PRICING = new Pricing(
+  undefined,
+  parsePricingOverrides({
+    'claude-test-1': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+    'gpt-test-1': { input: 2.5, output: 10 },
+  }),
+);
 const question = [
   { role: 'system' as const, content: 'You are the Cockpit assistant.' },
   { role: 'user' as const, content: 'What changed today?' },
@@ -66,7 +70,7 @@ describe('Cortex.complete() against loopback providers', () => {
       db: database.db,
       box,
       actor,
-      usage: tableUsageRecorder(database.db, (_provider, model) => PRICES[model as keyof typeof PRICES]),
+      usage: tokenUsageRecorder(database.db, PRICING),
       timeoutMs: 400,
       maxRetryAfterMs: 1500,
     });
@@ -116,8 +120,16 @@ describe('Cortex.complete() against loopback providers', () => {
     const rows = await usageRows(projectId);
     assert.equal(rows.length, 1);
     assert.deepEqual(
-      [rows[0]!.provider, rows[0]!.inputTokens, rows[0]!.outputTokens, rows[0]!.totalCost, rows[0]!.operationType],
-      ['anthropic', 3100, 20, '0.0050', 'chat'],
+      [
+        rows[0]!.provider,
+        rows[0]!.inputTokens,
+        rows[0]!.outputTokens,
+        rows[0]!.cacheWriteTokens,
+        rows[0]!.cacheReadTokens,
+        rows[0]!.totalCost,
+        rows[0]!.operationType,
+      ],
+      ['anthropic', 100, 20, 1000, 2000, '0.0050', 'chat'],
     );
     assert.equal(rows[0]!.dashboardContext, 'd1');
     const audits = await completeAudits(projectId);
@@ -194,11 +206,11 @@ describe('Cortex.complete() against loopback providers', () => {
     assert.equal(azure!.body.model, undefined);
     const rows = (await usageRows(projectId)).slice(4);
     assert.deepEqual(
-      rows.map((r) => [r.provider, r.inputTokens, r.outputTokens, r.operationType]),
+      rows.map((r) => [r.provider, r.inputTokens, r.cacheReadTokens, r.outputTokens, r.operationType]),
       [
-        ['anthropic', 0, 0, 'tool_call'],
-        ['openai', 0, 0, 'tool_call'],
-        ['azure', 50, 7, 'tool_call'],
+        ['anthropic', 0, 0, 0, 'tool_call'],
+        ['openai', 0, 0, 0, 'tool_call'],
+        ['azure', 20, 30, 7, 'tool_call'],
       ],
     );
   });
@@ -474,12 +486,5 @@ describe('prompt hash and pricing', () => {
     assert.match(promptHash(base), /^[0-9a-f]{64}$/);
     assert.notEqual(promptHash(base), promptHash({ ...base, model: 'n' }));
     assert.notEqual(promptHash(base), promptHash({ ...base, parameters: { temperature: 0, maxTokens: 11 } }));
-  });
-
-  it('prices usage exactly, rounding half up to 4 places', () => {
-    const usage = { inputTokens: 1, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
-    assert.equal(priceUsage({ ...usage, inputTokens: 1_000_000 }, { input: '3', output: '15' }), '3.0000');
-    assert.equal(priceUsage({ ...usage, inputTokens: 50 }, { input: '1', output: '1' }), '0.0001');
-    assert.equal(priceUsage({ ...usage, inputTokens: 49 }, { input: '1', output: '1' }), '0.0000');
   });
 });

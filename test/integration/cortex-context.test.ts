@@ -17,7 +17,7 @@ import {
 } from '../../src/core/cortex/context.js';
 import { generateMasterKey, SecretBox } from '../../src/core/cortex/crypto.js';
 import { addProvider } from '../../src/core/cortex/providers.js';
-import { tableUsageRecorder } from '../../src/core/cortex/usage.js';
+import { tokenUsageRecorder } from '../../src/core/cortex/usage.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createProject } from '../support/cortex.js';
 import { anthropicMessage, FakeProviders } from '../support/fake-providers.js';
@@ -103,7 +103,7 @@ describe('context windows with a provider', () => {
       baseUrl: `${fake.baseUrl}/anthropic`,
       temperature: 0.5,
     });
-    cortex = new Cortex({ db: database.db, box, actor: 'dev@example.com', usage: tableUsageRecorder(database.db) });
+    cortex = new Cortex({ db: database.db, box, actor: 'dev@example.com', usage: tokenUsageRecorder(database.db) });
   });
   after(async () => {
     await fake.stop();
