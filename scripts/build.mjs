@@ -50,6 +50,9 @@ mkdirSync('dist/webview/codicons', { recursive: true });
 for (const file of ['codicon.css', 'codicon.ttf'])
   copyFileSync(path.join(codicons, file), path.join('dist/webview/codicons', file));
 
+// uPlot's stylesheet is linked by the analytics page (the CSP allows no inline styles).
+copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uplot.css');
+
 if (watch) {
   for (const config of configs) await (await context(config)).watch();
 } else {

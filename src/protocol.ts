@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import type { DashboardSummary, ModuleView, ProfileTree } from './core/hierarchy.js';
+import type { TokenAnalyticsReport } from './core/tokens/analytics-report.js';
 
 // ── Extension dashboards (issue 6) ─────────────────────────────────────────────────────────────
 // The webview names an extension, a widget and a command/setting/link; the host checks each
@@ -104,6 +105,39 @@ interface ExtensionRequestResults {
   'extensions/runCommand': { ok: true };
   'extensions/updateSetting': { ok: true };
   'extensions/openLink': { ok: true };
+}
+
+// ── Token analytics (issue 4) ──────────────────────────────────────────────────────────────────
+
+/** A UTC day `YYYY-MM-DD`; the host checks it is a real date and the range is sane. */
+const utcDay = z
+  .string()
+  .max(10)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const analyticsQuery = {
+  period: z.enum(['day', 'week', 'month']),
+  since: utcDay.optional(),
+  until: utcDay.optional(),
+};
+
+const tokenRequests = {
+  /** The report of this window's project for the range (default: the last 30 UTC days). */
+  'tokens/analytics': z.object(analyticsQuery).strict(),
+  /** The host asks where to save (showSaveDialog) and writes the report; the webview only asks. */
+  'tokens/export': z.object({ ...analyticsQuery, format: z.enum(['csv', 'json']) }).strict(),
+} satisfies Record<string, z.ZodType>;
+
+export interface TokenAnalyticsView {
+  /** Null when the workspace maps to no Cockpit project (`problem` says what to do). */
+  project: { id: string; name: string } | null;
+  problem: string | null;
+  report: TokenAnalyticsReport | null;
+}
+
+interface TokenRequestResults {
+  'tokens/analytics': TokenAnalyticsView;
+  /** The file written, null when the user cancelled the dialog. */
+  'tokens/export': { saved: string | null };
 }
 
 /** Largest inbound message the host accepts (serialized), so a hostile webview cannot exhaust memory. */
@@ -213,6 +247,7 @@ export const requests = {
   'audit/show': params({}),
 
   ...extensionRequests,
+  ...tokenRequests,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestMethod = keyof typeof requests;
@@ -244,7 +279,7 @@ export interface CockpitState {
 type Done = { ok: true };
 
 /** What each request answers. */
-export interface RequestResults extends ExtensionRequestResults {
+export interface RequestResults extends ExtensionRequestResults, TokenRequestResults {
   'view/ready': { view: string };
   'cockpit/state': CockpitState;
   'database/connect': { connected: boolean };

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Database } from '../db/connection.js';
 import { invalid } from '../core/errors.js';
-import { burnRate, statusSummary, usageByBranch, usageByModel, usageByPeriod } from '../core/tokens/analytics.js';
+import { statusSummary } from '../core/tokens/analytics.js';
 import {
   findLogFiles,
   importFiles,
@@ -10,18 +10,14 @@ import {
   type ImportReport,
   type TokenLogSource,
 } from '../core/tokens/importers/index.js';
-import { formatUsd } from '../core/tokens/money.js';
 import { parsePricingOverrides, Pricing, PRICING_OVERRIDES_SETTING } from '../core/tokens/pricing.js';
 import { createProjectResolver } from '../core/tokens/project-resolver.js';
 import { recordTokenUsage, type RecordResult, type TokenUsageEvent } from '../core/tokens/record.js';
 import { statusBarView, type Budgets } from '../core/tokens/status-bar.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
-import {
-  SimpleWorkspaceProjectResolver,
-  type WorkspaceProject,
-  type WorkspaceProjectResolver,
-} from './tokens-project.js';
+import { TokenAnalyticsPanel } from './tokens-analytics.js';
+import { SimpleWorkspaceProjectResolver, type WorkspaceProjectResolver } from './tokens-project.js';
 
 /** An event as other extensions send it: `projectId` defaults to this window's project. */
 export type TokenUsageInput = Omit<TokenUsageEvent, 'projectId'> & { projectId?: string };
@@ -46,10 +42,12 @@ const LOCAL_REFRESH_DELAY_MS = 200;
 const FULL_SCAN_INTERVAL_MS = 10 * 60_000;
 
 export function registerTokens(cockpit: Cockpit): TokensApi {
-  const tokens = new TokenCost(cockpit, new SimpleWorkspaceProjectResolver(cockpit.log));
+  const projects = new SimpleWorkspaceProjectResolver(cockpit.log);
+  const tokens = new TokenCost(cockpit, projects);
   cockpit.extension.subscriptions.push(tokens);
+  TokenAnalyticsPanel.register(cockpit, projects);
   registerCommand(cockpit, 'cockpit.recordTokenUsage', (args) => tokens.record(args));
-  registerCommand(cockpit, 'cockpit.openTokenAnalytics', () => tokens.showAnalytics());
+  registerCommand(cockpit, 'cockpit.openTokenAnalytics', () => TokenAnalyticsPanel.show(cockpit, projects));
   registerCommand(cockpit, 'cockpit.importTokenLogs', () => tokens.importNow());
   return { recordTokenUsage: (event) => tokens.record(event) };
 }
@@ -273,59 +271,6 @@ class TokenCost implements vscode.Disposable {
       },
     );
     void vscode.window.showInformationMessage(`Cockpit: ${lines.join('; ')}.`);
-  }
-
-  // ---- analytics (a QuickPick summary until the analytics webview exists) ----------------------
-
-  async showAnalytics(): Promise<void> {
-    const database = await this.cockpit.database.get();
-    const project = await this.projects.current(database);
-    if (!project)
-      throw invalid('This workspace maps to no Cockpit project (add .vscode/cockpit.json with a projectId).');
-    const now = new Date();
-    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - 29));
-    const filter = { projectId: project.id, from };
-    const [summary, rate, models, branches, days] = await Promise.all([
-      statusSummary(database, { projectId: project.id, now }),
-      burnRate(database, { projectId: project.id, now }),
-      usageByModel(database, filter),
-      usageByBranch(database, filter),
-      usageByPeriod(database, 'day', { projectId: project.id, from: new Date(now.getTime() - 6 * 86_400_000) }),
-    ]);
-    const separator = (label: string): vscode.QuickPickItem => ({ label, kind: vscode.QuickPickItemKind.Separator });
-    const tokens = (n: number) => n.toLocaleString('en-US');
-    const items: vscode.QuickPickItem[] = [
-      separator('Totals (UTC)'),
-      {
-        label: `Today ${formatUsd(summary.today, 4)}`,
-        description: `week ${formatUsd(summary.week, 4)} · month ${formatUsd(summary.month, 4)}`,
-      },
-      separator('Active 5-hour block'),
-      rate
-        ? {
-            label: `${formatUsd(rate.costPerHour)}/hour · ${tokens(rate.tokensPerMinute)} tokens/min`,
-            description: `${formatUsd(rate.cost, 4)} so far; projected ${formatUsd(rate.projectedCost, 4)} by ${rate.blockEnd.slice(11, 16)} UTC`,
-          }
-        : { label: 'No active block', description: 'no usage in the last 5 hours' },
-      separator('Models, last 30 days'),
-      ...models.map((m) => ({
-        label: `${m.model}${m.unpricedEvents > 0 ? ' (unpriced)' : ''}`,
-        description: `${formatUsd(m.totalCost, 4)} · ${m.provider}`,
-        detail: `↑${tokens(m.inputTokens)} ↓${tokens(m.outputTokens)} cache write ${tokens(m.cacheCreationTokens)} read ${tokens(m.cacheReadTokens)} · ${m.events} events`,
-      })),
-      separator('Git branches, last 30 days'),
-      ...branches.map((b) => ({
-        label: b.gitBranch ?? '(unknown branch)',
-        description: `${formatUsd(b.totalCost, 4)} · ${b.events} events`,
-      })),
-      separator('Last 7 days'),
-      ...days.map((d) => ({ label: d.period, description: `${formatUsd(d.totalCost, 4)} · ${d.events} events` })),
-    ];
-    await vscode.window.showQuickPick(items, {
-      title: `Token cost of ${project.name}`,
-      placeHolder: 'Summary only — the analytics view with charts and export is not built yet',
-      matchOnDescription: true,
-    });
   }
 
   dispose(): void {

@@ -16,6 +16,8 @@ export interface ViewPage {
   title: string;
   /** Links the codicon font (needed by `<vscode-icon>`). */
   codicons?: boolean;
+  /** Extra stylesheets, as paths under the extension (`dist/webview/…` or `media/…`). */
+  stylesheets?: string[];
 }
 
 const escapeAttribute = (text: string) =>
@@ -41,6 +43,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
   const codicons = page.codicons
     ? `<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}">`
     : '';
+  const stylesheets = (page.stylesheets ?? [])
+    .map((file) => `<link rel="stylesheet" href="${asset(...file.split('/'))}">`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -50,6 +55,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <title>${escapeAttribute(page.title)}</title>
 <link rel="stylesheet" href="${asset('media', 'webview.css')}">
 ${codicons}
+${stylesheets}
 </head>
 <body>
 <script type="module" nonce="${nonce}" src="${asset('dist', 'webview', `${page.view}.js`)}"></script>

@@ -1,0 +1,127 @@
+/**
+ * The Token analytics panel (Cockpit: Open Token Analytics, also the status-bar item): the report of
+ * src/core/tokens/analytics-report.ts on the shared webview helpers, with CSV/JSON export written
+ * by the host after a save dialog.
+ */
+import * as vscode from 'vscode';
+import {
+  analyticsCsv,
+  analyticsJson,
+  tokenAnalyticsReport,
+  type TokenAnalyticsReport,
+} from '../core/tokens/analytics-report.js';
+import type { Notifications, RequestParams, TokenAnalyticsView } from '../protocol.js';
+import type { Cockpit } from './context.js';
+import type { WorkspaceProjectResolver } from './tokens-project.js';
+import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
+import { postNotification, serveRequests } from './webview/host.js';
+import { webviewHtml, webviewOptions } from './webview/html.js';
+
+export const TOKEN_ANALYTICS_PANEL = 'cockpit.tokenAnalytics';
+const TITLE = 'Cockpit: Token Analytics';
+const NO_PROJECT = 'This workspace maps to no Cockpit project: open the Cockpit panel to create or link one.';
+
+export class TokenAnalyticsPanel {
+  private static current: TokenAnalyticsPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static show(cockpit: Cockpit, projects: WorkspaceProjectResolver): void {
+    if (TokenAnalyticsPanel.current) {
+      TokenAnalyticsPanel.current.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TOKEN_ANALYTICS_PANEL,
+      TITLE,
+      vscode.ViewColumn.Active,
+      webviewOptions(cockpit.extension.extensionUri),
+    );
+    TokenAnalyticsPanel.current = new TokenAnalyticsPanel(panel, cockpit, projects);
+  }
+
+  /** Brings the panel back after a window reload; the webview restores its toggle, range and sort. */
+  static register(cockpit: Cockpit, projects: WorkspaceProjectResolver): void {
+    cockpit.extension.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(TOKEN_ANALYTICS_PANEL, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+          panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
+          TokenAnalyticsPanel.current?.panel.dispose();
+          TokenAnalyticsPanel.current = new TokenAnalyticsPanel(panel, cockpit, projects);
+        },
+      }),
+    );
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly cockpit: Cockpit,
+    private readonly projects: WorkspaceProjectResolver,
+  ) {
+    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
+      view: 'analytics',
+      title: TITLE,
+      stylesheets: ['dist/webview/uplot.css', 'media/analytics.css'],
+    });
+    const dispatch = createDispatcher(this.handlers(), {
+      logError: (m) => cockpit.log.error(`Token analytics view: ${m}`),
+    });
+    this.disposables.push(
+      serveRequests(panel.webview, dispatch),
+      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
+      projects.onDidChange(() => this.notify('data/changed', { reason: 'project' })),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible) this.notify('data/changed', { reason: 'focus' });
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private dispose(): void {
+    if (TokenAnalyticsPanel.current === this) TokenAnalyticsPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private handlers(): RequestHandlers {
+    return {
+      'view/ready': () => ({ view: 'analytics' }),
+      'tokens/analytics': (params) => this.view(params),
+      'tokens/export': async ({ format, ...query }) => {
+        const view = await this.view(query);
+        if (!view.report || !view.project) return { saved: null };
+        return { saved: await this.save(view.project.name, view.report, format) };
+      },
+    };
+  }
+
+  private async view(query: RequestParams<'tokens/analytics'>): Promise<TokenAnalyticsView> {
+    const database = await this.cockpit.database.get();
+    const project = await this.projects.current(database);
+    if (!project) return { project: null, problem: NO_PROJECT, report: null };
+    const report = await tokenAnalyticsReport(database, { projectId: project.id, ...query });
+    return { project: { id: project.id, name: project.name }, problem: null, report };
+  }
+
+  private async save(
+    projectName: string,
+    report: TokenAnalyticsReport,
+    format: 'csv' | 'json',
+  ): Promise<string | null> {
+    const safeName = projectName.replace(/[^\w.-]+/g, '-').slice(0, 60) || 'project';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = `token-usage-${safeName}-${report.since}-${report.until}.${format}`;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export token usage',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+    });
+    if (!target) return null;
+    const text = format === 'csv' ? analyticsCsv(report) : analyticsJson(report);
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    void vscode.window.showInformationMessage(`Cockpit: token usage exported to ${target.fsPath}.`);
+    return target.fsPath;
+  }
+
+  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
+    void postNotification(this.panel.webview, method, params);
+  }
+}
