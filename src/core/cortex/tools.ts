@@ -10,6 +10,7 @@ import type { ExternalAccess, AccessLevel } from './external-access.js';
 import { parseInput } from './providers.js';
 import { bindQuery, checkReadOnlyQuery, runReadOnly } from './readonly-sql.js';
 import type { CapabilityChecker, ToolDefinition } from './types.js';
+import { readLimited } from './wire.js';
 
 /** Where a tool runs: the project, the module the assistant acts for (capabilities) and the workspace. */
 export interface ToolContext {
@@ -371,7 +372,7 @@ export class ToolRunner {
       throw new CockpitError('unavailable', `${row.name}: ${new URL(url).host} did not answer.`);
     }
     const limit = (this.options.maxResultBytes ?? 16_384) + 1;
-    const text = await readUpTo(response, limit);
+    const text = await readLimited(response, limit);
     let body: unknown = text;
     try {
       body = JSON.parse(text);
@@ -387,22 +388,4 @@ export class ToolRunner {
     }
     return this.options.externalAccess.acquire(projectId, row.id, needed);
   }
-}
-
-async function readUpTo(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
 }

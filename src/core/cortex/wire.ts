@@ -39,7 +39,8 @@ export function parseRetryAfter(headers: Headers, now = Date.now()): number | un
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
+/** Reads at most `limit` bytes of a response body as UTF-8, then stops the download. */
+export async function readLimited(response: Response, limit: number): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
