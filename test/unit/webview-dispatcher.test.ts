@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { CockpitError } from '../../src/core/errors.js';
 import { DatabaseError } from '../../src/db/connection.js';
 import { MAX_MESSAGE_BYTES, type ResponseMessage } from '../../src/protocol.js';
@@ -142,8 +143,15 @@ describe('webview request dispatcher', () => {
     assertError(await dispatch({ kind: 'request', id: 2, method: 'view/ready', params: {} }), 'disconnected', 2);
     failure = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     assertError(await dispatch({ kind: 'request', id: 3, method: 'view/ready', params: {} }), 'disconnected', 3);
+    // A query whose server went away mid-session: drizzle wraps the driver's error.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+    failure = new DrizzleQueryError('select 1', [], refused);
+    assertError(await dispatch({ kind: 'request', id: 4, method: 'view/ready', params: {} }), 'disconnected', 4);
     // Expected refusals are not logged; a lost connection is, for the record.
-    assert.deepEqual(logged, ['view/ready failed: read ECONNRESET']);
+    assert.deepEqual(logged, [
+      'view/ready failed: read ECONNRESET',
+      'view/ready failed: Database error: connect ECONNREFUSED 127.0.0.1:3306',
+    ]);
   });
 
   it('hides unexpected failures behind a generic message and logs the detail', async () => {

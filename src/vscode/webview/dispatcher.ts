@@ -4,6 +4,7 @@
  * wrong — and nothing a webview sends can reach a handler unvalidated.
  */
 import type { z } from 'zod';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { CockpitError, safeMessage } from '../../core/errors.js';
 import { DatabaseError } from '../../db/connection.js';
 import {
@@ -98,7 +99,9 @@ export function toProtocolError(error: unknown, method: string, logError: (messa
 export function disconnectedMessage(error: unknown): string | undefined {
   // Connection failures are already phrased for users and free of secrets.
   if (error instanceof DatabaseError) return error.message;
-  const code = (error as { code?: unknown } | null)?.code;
+  // drizzle wraps the driver's error (with its code) in a DrizzleQueryError's `cause`.
+  const driverError = error instanceof DrizzleQueryError ? error.cause : error;
+  const code = (driverError as { code?: unknown } | null | undefined)?.code;
   if (typeof code !== 'string') return undefined;
   if (LOST_CONNECTION.has(code)) return 'The connection to the database was lost; retry when it is back.';
   if (code === 'ER_NO_SUCH_TABLE' || code === 'ER_BAD_FIELD_ERROR') {
