@@ -1,0 +1,116 @@
+/**
+ * The database goes away mid-session: the panel says so, what the user typed is kept, and once the
+ * server is back the edit is saved. Runs on a private MariaDB (own port and data dir), so the shared
+ * server on 3306 is never stopped.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { createProjectFromTemplate } from '../../src/core/projects.ts';
+import { makeGitWorkspace, startCodeServer, type CodeServer } from './harness.ts';
+import { startPrivateMariaDb, type PrivateMariaDb } from './private-mariadb.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const VSIX = path.join(ROOT, 'dist/devguide-cockpit.vsix');
+const EXTENSION_ID = 'devguide.devguide-cockpit';
+const PORT = 33_000 + (process.pid % 1000);
+const VISIBLE = { state: 'visible', timeout: 60_000 } as const;
+const SLOW = { state: 'visible', timeout: 150_000 } as const;
+
+describe('DevGuide Cockpit when the database stops mid-session', () => {
+  let mariadb: PrivateMariaDb | undefined;
+  let vscode: CodeServer | undefined;
+  let workspace: string | undefined;
+  let failed = false;
+
+  before(
+    async () => {
+      mariadb = await startPrivateMariaDb(PORT);
+      const url = `${mariadb.serverUrl}cockpit_outage`;
+      const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
+      let projectId: string;
+      try {
+        await migrate(database);
+        ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
+          name: 'Outage project',
+          template: 'vibe_coding',
+        }));
+      } finally {
+        await database.close();
+      }
+      execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      workspace = await makeGitWorkspace({
+        'README.md': '# outage workspace\n',
+        '.vscode/cockpit.json': JSON.stringify({ projectId }),
+        '.vscode/settings.json': JSON.stringify({ 'cockpit.database.url': url, 'cockpit.clock.ntpServers': [] }),
+      });
+      vscode = await startCodeServer({ vsixPath: VSIX, workspaceDir: workspace, suite: 'outage' });
+    },
+    { timeout: 20 * 60_000 },
+  );
+
+  afterEach((t) => {
+    if ('passed' in t && !t.passed) failed = true;
+  });
+
+  after(async () => {
+    await vscode?.stop({ failed });
+    await mariadb?.destroy();
+    if (workspace) await rm(workspace, { recursive: true, force: true });
+  });
+
+  it(
+    'shows Disconnected, keeps the typed item, and saves it once the server is back',
+    { timeout: 600_000 },
+    async () => {
+      assert.ok(vscode && mariadb, 'set-up failed');
+      const { runCommand, webviewFrame, reloadWindow } = vscode;
+      await runCommand('Cockpit: Open Cockpit');
+      let app = webviewFrame(EXTENSION_ID).locator('cockpit-app');
+      await app.locator('h1', { hasText: 'Outage project' }).waitFor(SLOW);
+      await app.locator('li.dashboard .dashboard-button', { hasText: 'Plan' }).click();
+      const newItem = () =>
+        app
+          .locator('cockpit-module', { hasText: 'Next steps' })
+          .locator('vscode-textfield[aria-label="New item"] input');
+      await newItem().fill('Typed while the database was down');
+
+      await mariadb.stop();
+      // The panel may notice the outage on its own before the write is tried: both end in Disconnected.
+      await newItem()
+        .press('Enter', { timeout: 5_000 })
+        .catch(() => undefined);
+      await app.getByText('Disconnected').waitFor(SLOW);
+      await app.getByText('Nothing you typed is lost').waitFor(VISIBLE);
+
+      await mariadb.start();
+      // The pool's old connections died with the server: Retry until a fresh one answers.
+      const deadline = Date.now() + 120_000;
+      while (!(await app.locator('h1', { hasText: 'Outage project' }).isVisible()) && Date.now() < deadline) {
+        await app
+          .locator('vscode-button', { hasText: 'Retry' })
+          .click({ timeout: 5_000 })
+          .catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      }
+      await newItem().waitFor(VISIBLE);
+      assert.equal(await newItem().inputValue(), 'Typed while the database was down');
+      await newItem().press('Enter');
+      await app
+        .locator('cockpit-module', { hasText: 'Next steps' })
+        .getByText('Typed while the database was down')
+        .waitFor(SLOW);
+
+      await reloadWindow();
+      app = webviewFrame(EXTENSION_ID).locator('cockpit-app');
+      await app
+        .locator('cockpit-module', { hasText: 'Next steps' })
+        .getByText('Typed while the database was down')
+        .waitFor(SLOW);
+    },
+  );
+});
