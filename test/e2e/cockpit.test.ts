@@ -151,6 +151,7 @@ describe('DevGuide Cockpit in VS Code', () => {
       await app.locator('li.decision', { hasText: 'Use TiDB in production' }).waitFor(VISIBLE);
 
       await runCommand('Cockpit: Show Audit Trail');
+      await page.locator('.quick-input-widget').getByText('audit trail of E2E project').waitFor(VISIBLE);
       const auditRow = (action: string) =>
         page.locator('.quick-input-list .monaco-list-row', { hasText: action }).first();
       await auditRow('module.decision.add').waitFor(VISIBLE);

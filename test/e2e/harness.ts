@@ -402,7 +402,15 @@ async function runPaletteCommand(page: Page, title: string): Promise<void> {
       try {
         await row.first().waitFor({ state: 'visible', timeout: 3000 });
         await row.first().click();
-        await input.waitFor({ state: 'hidden', timeout: 5000 });
+        // Ran when the palette closed, or when the command opened a quick input of its own in it.
+        await page.waitForFunction(
+          (typed) => {
+            const box = document.querySelector<HTMLInputElement>('.quick-input-widget input.input');
+            return !box || box.offsetParent === null || box.value !== typed;
+          },
+          `>${title}`,
+          { timeout: 5000 },
+        );
         return;
       } catch {
         // Not registered yet (or the palette lost focus): retype.
