@@ -373,23 +373,14 @@ export class CockpitApp extends LitElement {
                 ${profile.name}
               </button>`
         }
-        <span class="actions">
-          ${this.moveIcons(ids, index, (order) => this.run('profile/reorder', { projectId: model.project!.id, ids: order }))}
-          <vscode-icon
-            name="edit"
-            action-icon
-            label="Rename profile"
-            title="Rename"
-            @click=${() => this.startRename(renameKey)}
-          ></vscode-icon>
-          <vscode-icon
-            name="trash"
-            action-icon
-            label="Delete profile"
-            title="Delete"
-            @click=${() => void this.run('profile/delete', { id: profile.id })}
-          ></vscode-icon>
-        </span>
+        ${this.rowActions(
+          'profile',
+          this.moveIcons(ids, index, (order) =>
+            this.run('profile/reorder', { projectId: model.project!.id, ids: order }),
+          ),
+          renameKey,
+          () => this.run('profile/delete', { id: profile.id }),
+        )}
       </div>
       <ul role="list">
         ${profile.dashboards.map((d, i) => this.dashboardRow(profile, d, i, dashboardIds))}
@@ -426,24 +417,39 @@ export class CockpitApp extends LitElement {
               ${d.name}
             </button>`
       }
-      <span class="actions">
-        ${this.moveIcons(ids, index, (order) => this.run('dashboard/reorder', { profileId: profile.id, ids: order }))}
-        <vscode-icon
-          name="edit"
-          action-icon
-          label="Rename dashboard"
-          title="Rename"
-          @click=${() => this.startRename(renameKey)}
-        ></vscode-icon>
-        <vscode-icon
-          name="trash"
-          action-icon
-          label="Delete dashboard"
-          title="Delete"
-          @click=${() => void this.run('dashboard/delete', { id: d.id })}
-        ></vscode-icon>
-      </span>
+      ${this.rowActions(
+        'dashboard',
+        this.moveIcons(ids, index, (order) => this.run('dashboard/reorder', { profileId: profile.id, ids: order })),
+        renameKey,
+        () => this.run('dashboard/delete', { id: d.id }),
+      )}
     </li>`;
+  }
+
+  /** Move, rename and delete icons of a profile or dashboard row in Master Control. */
+  private rowActions(
+    kind: 'profile' | 'dashboard',
+    moveIcons: TemplateResult | typeof nothing,
+    renameKey: string,
+    remove: () => Promise<unknown>,
+  ): TemplateResult {
+    return html`<span class="actions">
+      ${moveIcons}
+      <vscode-icon
+        name="edit"
+        action-icon
+        label=${`Rename ${kind}`}
+        title="Rename"
+        @click=${() => this.startRename(renameKey)}
+      ></vscode-icon>
+      <vscode-icon
+        name="trash"
+        action-icon
+        label=${`Delete ${kind}`}
+        title="Delete"
+        @click=${() => void remove()}
+      ></vscode-icon>
+    </span>`;
   }
 
   // ── the Single Active Screen ──
