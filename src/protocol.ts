@@ -8,6 +8,10 @@
  * method names), so a method's name, params and result cannot drift apart.
  */
 import * as z from 'zod';
+import type { TemplateEditor } from './core/extensions/catalog.js';
+import type { DiffEntry } from './core/extensions/diff.js';
+import type { FormField } from './core/extensions/form.js';
+import type { Bump } from './core/extensions/semver.js';
 import type { DashboardSummary, ModuleView, ProfileTree } from './core/hierarchy.js';
 import type { TokenAnalyticsReport } from './core/tokens/analytics-report.js';
 
@@ -17,6 +21,30 @@ import type { TokenAnalyticsReport } from './core/tokens/analytics-report.js';
 
 const extensionId = z.string().min(3).max(255);
 const widgetId = z.string().min(1).max(64);
+const templateId = z.string().min(1).max(36);
+const formScalar = z.union([z.string().max(10_000), z.number().finite(), z.boolean()]);
+/** Values typed into a generated form; the host checks each path and kind against the schema. */
+const formEdits = z
+  .array(
+    z
+      .object({
+        path: z.string().min(1).max(300),
+        value: z.union([formScalar, z.array(formScalar).max(100), z.null()]),
+      })
+      .strict(),
+  )
+  .max(500);
+/** A template change is given as form edits or as the whole config in JSON — exactly one of them. */
+const templateChange = {
+  templateId,
+  edits: formEdits.optional(),
+  json: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
+};
+const oneChange = (p: { edits?: unknown; json?: unknown }) => (p.edits === undefined) !== (p.json === undefined);
+const oneChangeMessage = 'give either the form edits or the JSON';
 
 const extensionRequests = {
   /** Installed extensions with their mapping state and the enabled dashboards, rendered. */
@@ -33,6 +61,23 @@ const extensionRequests = {
     .object({ extensionId, widgetId, key: z.string().min(1).max(200), value: z.unknown().optional() })
     .strict(),
   'extensions/openLink': z.object({ extensionId, widgetId, url: z.string().min(1).max(2000) }).strict(),
+  /** The overrides as a form generated from the template schema (src/core/extensions/form.ts). */
+  'extensions/overridesForm': z.object({ extensionId }).strict(),
+  'extensions/saveOverridesForm': z.object({ extensionId, edits: formEdits }).strict(),
+  /** A template's config as a form and as JSON, with its versions. */
+  'extensions/template': z.object({ templateId }).strict(),
+  /** The version bump and diff a change would make, before saving it. */
+  'extensions/previewTemplate': z.object(templateChange).strict().refine(oneChange, oneChangeMessage),
+  /** Saves a template change as a new version (`version` absent: the suggested bump). */
+  'extensions/saveTemplate': z
+    .object({
+      ...templateChange,
+      version: z.string().min(1).max(50).optional(),
+      changelog: z.string().max(5000).optional(),
+    })
+    .strict()
+    .refine(oneChange, oneChangeMessage),
+  'extensions/rollbackTemplate': z.object({ templateId, toVersion: z.string().min(1).max(50) }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export type ExtensionMappingState = 'enabled' | 'mapped' | 'available' | 'missing' | 'unsupported';
@@ -96,6 +141,14 @@ export interface ExtensionsViewState {
   dashboards: DashboardView[];
 }
 
+export interface TemplateChangePreview {
+  current: string | null;
+  bump: Bump | 'none';
+  /** The version a save without one gets; null when nothing changed. */
+  suggested: string | null;
+  diff: DiffEntry[];
+}
+
 interface ExtensionRequestResults {
   'extensions/state': ExtensionsViewState;
   'extensions/map': { ok: true };
@@ -105,6 +158,12 @@ interface ExtensionRequestResults {
   'extensions/runCommand': { ok: true };
   'extensions/updateSetting': { ok: true };
   'extensions/openLink': { ok: true };
+  'extensions/overridesForm': { fields: FormField[] };
+  'extensions/saveOverridesForm': { ok: true };
+  'extensions/template': TemplateEditor;
+  'extensions/previewTemplate': TemplateChangePreview;
+  'extensions/saveTemplate': { version: string };
+  'extensions/rollbackTemplate': { version: string };
 }
 
 // ── Token analytics (issue 4) ──────────────────────────────────────────────────────────────────
