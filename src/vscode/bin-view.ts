@@ -60,7 +60,6 @@ export class BinPanel {
     panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
       view: 'bin',
       title: TITLE,
-      codicons: true,
     });
     const handlers = binViewHandlers({
       database: () => cockpit.database.get(),

@@ -128,6 +128,7 @@ export class BinApp extends LitElement {
   @state() private s: Saved = sanitize(saved.value);
   @state() private changes: BinChangesView | undefined;
   @state() private detail: BinChangeView | undefined;
+  @state() private detailError = '';
   @state() private compliance: BinComplianceView | undefined;
   @state() private rules: BinRulesView | undefined;
   @state() private error = '';
@@ -172,11 +173,13 @@ export class BinApp extends LitElement {
             ...(sourceModuleId ? { sourceModuleId } : {}),
             ...(text.trim() ? { text: text.trim() } : {}),
           }),
-          selectedId ? host.request('bin/change', { id: selectedId }).catch(() => undefined) : undefined,
+          // A selected change that is gone (or unreachable) says so in its pane; the list still shows.
+          selectedId ? host.request('bin/change', { id: selectedId }).catch((error: Error) => error) : undefined,
         ]);
         if (generation !== this.generation) return;
         this.changes = changes;
-        this.detail = detail;
+        this.detail = detail instanceof Error ? undefined : detail;
+        this.detailError = detail instanceof Error ? detail.message : '';
       } else if (this.s.tab === 'compliance') {
         const result = await host.request('bin/compliance', {
           ...(this.s.violationStatus ? { violationStatus: this.s.violationStatus } : {}),
@@ -351,6 +354,7 @@ export class BinApp extends LitElement {
   private changeDetail(): TemplateResult {
     if (!this.s.selectedId) return html`<p class="muted">Select a change to see its payload and results.</p>`;
     const view = this.detail;
+    if (this.detailError) return html`<p class="empty detail-error">${this.detailError}</p>`;
     if (!view || view.change.id !== this.s.selectedId) return html`<p class="muted">Loading the change…</p>`;
     const c = view.change;
     const failed = c.propagation.filter((p) => p.status === 'FAILED').length;
