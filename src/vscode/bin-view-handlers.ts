@@ -86,7 +86,7 @@ export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
       const names = await projectNames(d, [change.projectId]);
       return {
         change,
-        payload: payloadView(payload, change.status),
+        payload: payloadView(payload, change.validatedAt !== null),
         standards: Object.fromEntries(standards.filter((s) => used.has(s.id)).map((s) => [s.id, s.standardName])),
         projectName: names[change.projectId] ?? null,
       };

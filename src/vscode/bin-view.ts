@@ -78,7 +78,12 @@ export class BinPanel {
   }
 
   private setPolling(visible: boolean): void {
-    if (visible && !this.timer) this.timer = setInterval(() => void this.poll(), POLL_MS);
+    if (visible && !this.timer) {
+      // The first poll takes the baseline; the view loads its data itself.
+      this.fingerprint = undefined;
+      void this.poll();
+      this.timer = setInterval(() => void this.poll(), POLL_MS);
+    }
     if (!visible && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;

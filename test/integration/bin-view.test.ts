@@ -84,7 +84,15 @@ describe('The Bin view host (MariaDB, real dispatcher)', () => {
     assert.match(scan?.message ?? '', /GitHub token at \$\.rationale/);
     assert.ok(!JSON.stringify(done).includes(SECRET), 'nor after validation');
 
-    const big = payloadView({ text: 'x'.repeat(100_000) }, 'VALIDATED', 1000);
+    // Rejected by hand while PENDING: no secret scan ran, so the view still masks it.
+    const early = await submit('decision.accepted', { title: 'Leak', api_key: SECRET });
+    await call('bin/reject', { id: early, reason: 'leaks a key' });
+    const rejectedEarly = await call('bin/change', { id: early });
+    assert.equal(rejectedEarly.change.status, 'REJECTED');
+    assert.equal(rejectedEarly.payload.masked, true);
+    assert.ok(!JSON.stringify(rejectedEarly).includes(SECRET));
+
+    const big = payloadView({ text: 'x'.repeat(100_000) }, true, 1000);
     assert.equal(big.truncated, true);
     assert.equal(big.chars, JSON.stringify({ text: 'x'.repeat(100_000) }, null, 2).length);
     assert.ok(big.text.length <= 1002);
@@ -95,9 +103,9 @@ describe('The Bin view host (MariaDB, real dispatcher)', () => {
     const a = await submit('decision.proposed', { title: 'Use 100% TiDB' }, source);
     const b = await submit('decision.proposed', { title: 'Use 100 TiDB' });
     const all = await call('bin/changes', {});
-    assert.equal(all.counts.total, 3);
+    assert.equal(all.counts.total, 4);
     assert.equal(all.counts.byStatus.PENDING, 2);
-    assert.equal(all.counts.byStatus.REJECTED, 1);
+    assert.equal(all.counts.byStatus.REJECTED, 2);
     assert.deepEqual(all.changeTypes, ['decision.accepted', 'decision.proposed']);
     assert.deepEqual(
       all.modules.map((m) => m.name),

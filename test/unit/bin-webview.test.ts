@@ -241,6 +241,7 @@ describe('The Bin webview in headless Chromium', () => {
     assert.equal(await app().locator('tr.change').count(), 3);
     assert.match(await app().locator('button.status-all').innerText(), /All\s+3/);
     assert.match(await app().locator('button.status-REJECTED').innerText(), /REJECTED\s+1/);
+    assert.match(await app().locator('button.status-VALIDATED').innerText(), /VALIDATED\s+1\s+1 on hold/);
     assert.match(await app().locator('tr.change[data-id="c1"]').innerText(), /awaiting approval/);
     assert.match(await app().locator('tr.change[data-id="c3"]').innerText(), /5\s+high/);
 

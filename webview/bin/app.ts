@@ -262,6 +262,11 @@ export class BinApp extends LitElement {
               @click=${() => this.save({ status }, true)}
             >
               ${status} <span class="badge">${counts.byStatus[status]}</span>
+              ${
+                status === 'VALIDATED' && counts.onHold > 0
+                  ? html`<span class="muted on-hold">${counts.onHold} on hold</span>`
+                  : nothing
+              }
             </button>`,
         )}
       </div>

@@ -10,8 +10,6 @@ import { compileGuardrail, type GuardrailRow } from './guardrails.js';
 import type { ChangeStatus } from './review.js';
 import type { StandardCategory } from './standards.js';
 
-export const CHANGE_STATUSES: readonly ChangeStatus[] = ['PENDING', 'VALIDATED', 'REJECTED', 'PROPAGATED'];
-
 export interface ChangeCounts {
   byStatus: Record<ChangeStatus, number>;
   /** VALIDATED changes not queued for propagation (awaiting approval or with failed dashboards). */
@@ -181,18 +179,19 @@ export interface PayloadView {
   /** Characters of the full pretty JSON. */
   chars: number;
   truncated: boolean;
-  /** Credentials were masked for display (the change is still PENDING: no secret scan ran yet). */
+  /** Credentials were masked for display (the change never went through validation's secret scan). */
   masked: boolean;
 }
 
 /**
  * The payload as the viewer shows it: pretty JSON, size-bounded. Validated changes are stored
- * with secrets already redacted by the secret scan; a PENDING one is not, so it is masked here.
+ * with secrets already redacted by the secret scan; one that never went through validation
+ * (PENDING, or rejected by hand before a worker claimed it) is not, so it is masked here.
  */
-export function payloadView(payload: unknown, status: ChangeStatus, maxChars = 64 * 1024): PayloadView {
+export function payloadView(payload: unknown, scanned: boolean, maxChars = 64 * 1024): PayloadView {
   let shown = payload;
   let masked = false;
-  if (status === 'PENDING') {
+  if (!scanned) {
     const outcome = secretScan().evaluate({ changeType: '', payload, bytes: 0 });
     if (outcome.redactedPayload !== undefined) {
       shown = outcome.redactedPayload;
