@@ -312,6 +312,31 @@ describe('The Bin view host (MariaDB, real dispatcher)', () => {
     assert.deepEqual(evil, { ok: true, matches: false });
   });
 
+  it('the fingerprint moves on submit, validation, approval, propagation and violation changes only', async () => {
+    const print = () => binFingerprint(database.db);
+    let last = await print();
+    const moved = async (what: string) => {
+      const next = await print();
+      assert.notEqual(next, last, `${what} moves the fingerprint`);
+      last = next;
+    };
+    assert.equal(await print(), last, 'stable while nothing changes');
+    const id = await submit('decision.accepted', { title: 'Fingerprinted', rationale: 'x' });
+    await moved('a submit');
+    await drain({ autoPropagate: false });
+    await moved('validation');
+    await call('bin/approve', { id });
+    await moved('an approval');
+    await drain();
+    await moved('propagation');
+    const bad = await submit('decision.accepted', { title: 'Late', decided_at: '2026-03-03 10:00:00' });
+    await drain();
+    await moved('a rejection with a violation');
+    const [violation] = (await call('bin/change', { id: bad })).change.violations;
+    await call('bin/violation', { id: violation!.id, status: 'resolved' });
+    await moved('a resolved violation');
+  });
+
   it('refuses hostile and malformed requests without touching the Bin', async () => {
     const changes = await count(database.db, sql`SELECT COUNT(*) AS n FROM sync_buffer`);
     const open = await count(database.db, sql`SELECT COUNT(*) AS n FROM metadata_violations WHERE status = 'open'`);

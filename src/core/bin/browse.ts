@@ -43,25 +43,31 @@ export async function changeTypes(db: Db, limit = 200): Promise<string[]> {
 }
 
 /**
- * What changes when anything the Bin view shows changes: counts per (status, due), the newest
- * change and violation counts per status. Two index-only queries, so a visible view may poll it.
+ * Moves when anything the Bin view shows changes, at a cost independent of the Bin's history:
+ * the unfinished changes per (status, propagation_due) — a range of the claim index, small in a
+ * healthy Bin — the newest change, and the open violations with the newest detection (index
+ * range / index ends). PROPAGATED and REJECTED rows, the bulk of the table, are never counted:
+ * every transition into them leaves PENDING or VALIDATED, which is counted.
  */
 export async function binFingerprint(db: Db): Promise<string> {
-  const [changes, [newest], violations] = await Promise.all([
+  const [active, [newest], [violations]] = await Promise.all([
     db
       .select({ status: syncBuffer.status, due: syncBuffer.propagationDue, n: sql<number>`COUNT(*)` })
       .from(syncBuffer)
+      .where(inArray(syncBuffer.status, ['PENDING', 'VALIDATED']))
       .groupBy(syncBuffer.status, syncBuffer.propagationDue)
       .orderBy(syncBuffer.status, syncBuffer.propagationDue),
     db.select({ at: max(syncBuffer.createdAt) }).from(syncBuffer),
-    db
-      .select({ status: metadataViolations.status, n: sql<number>`COUNT(*)` })
-      .from(metadataViolations)
-      .groupBy(metadataViolations.status)
-      .orderBy(metadataViolations.status),
+    Promise.all([
+      db
+        .select({ n: sql<number>`COUNT(*)` })
+        .from(metadataViolations)
+        .where(eq(metadataViolations.status, 'open')),
+      db.select({ at: max(metadataViolations.detectedAt) }).from(metadataViolations),
+    ]).then(([[open], [latest]]) => [`${Number(open?.n ?? 0)}@${String(latest?.at ?? '')}`]),
   ]);
-  const part = (rows: Array<Record<string, unknown>>) => rows.map((r) => Object.values(r).join(':')).join(',');
-  return `${part(changes)}|${String(newest?.at ?? '')}|${part(violations)}`;
+  const counts = active.map((r) => `${r.status}:${Number(r.due)}:${Number(r.n)}`).join(',');
+  return `${counts}|${String(newest?.at ?? '')}|${violations}`;
 }
 
 export interface ViolationListRow {
