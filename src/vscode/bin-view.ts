@@ -24,6 +24,9 @@ export class BinPanel {
   private timer: NodeJS.Timeout | undefined;
   private fingerprint: string | undefined;
   private polling = false;
+  /** After a failed poll (database unreachable) the next ones back off, up to 5 minutes. */
+  private failures = 0;
+  private nextPollAt = 0;
 
   static show(cockpit: Cockpit): void {
     if (BinPanel.current) {
@@ -70,7 +73,11 @@ export class BinPanel {
     const dispatch = createDispatcher(handlers, { logError: (m) => cockpit.log.error(`Bin view: ${m}`) });
     this.disposables.push(
       serveRequests(panel.webview, dispatch),
-      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
+      cockpit.database.onDidChange(() => {
+        this.nextPollAt = 0;
+        this.fingerprint = undefined;
+        this.notify('data/changed', { reason: 'database' });
+      }),
       panel.onDidChangeViewState(({ webviewPanel }) => this.setPolling(webviewPanel.visible)),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -92,15 +99,19 @@ export class BinPanel {
 
   /** One small index-only query; the view refetches only when the fingerprint moved. */
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    if (this.polling || Date.now() < this.nextPollAt) return;
     this.polling = true;
     try {
       const database = await this.cockpit.database.get();
       const next = await binFingerprint(database.db);
       if (this.fingerprint !== undefined && next !== this.fingerprint) this.notify('data/changed', { reason: 'bin' });
       this.fingerprint = next;
+      this.failures = 0;
     } catch {
-      // Disconnected: the view shows the error of its own next request; nothing to add here.
+      // Disconnected: the view shows the error of its own next request; retrying every 5 s would
+      // only reconnect (and log) in a loop.
+      this.failures++;
+      this.nextPollAt = Date.now() + Math.min(POLL_MS * 2 ** this.failures, 5 * 60_000);
     } finally {
       this.polling = false;
     }

@@ -433,6 +433,20 @@ describe('The Bin webview in headless Chromium', () => {
     await noViolations();
   });
 
+  it('puts a toggle back when the host refuses it', async () => {
+    handlers['bin/saveGuardrail'] = () => {
+      throw new CockpitError('invalid', 'configuration: the stored rule is unusable; edit it first.', 'configuration');
+    };
+    await open({ tab: 'rules' });
+    const toggle = app().locator('tr.guardrail input.toggle');
+    await toggle.click(); // not uncheck(): the refused toggle flips back before Playwright looks
+    await app().locator('.banner.error').waitFor();
+    assert.deepEqual(sent('bin/saveGuardrail'), [{ id: 'g1', enabled: false }]);
+    assert.match(await app().locator('.banner.error').innerText(), /edit it first/);
+    assert.equal(await toggle.isChecked(), true, 'the checkbox shows what is stored');
+    assert.deepEqual(view.violations, []);
+  });
+
   it('edits guardrails: JSON checked as typed, pattern checked by the host, save sends the text', async () => {
     handlers['bin/validatePattern'] = () => ({ ok: true, matches: false });
     handlers['bin/saveGuardrail'] = () => ({ ...rules.guardrails[0]!, id: 'g2' });

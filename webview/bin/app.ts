@@ -197,12 +197,12 @@ export class BinApp extends LitElement {
     }
   }
 
-  /** Runs an action; on success clears what `clear` names and refreshes, on failure keeps everything. */
+  /** Runs an action; on success applies `after`'s state patch and refreshes, on failure keeps everything. */
   private async run<M extends RequestMethod>(
     method: M,
     params: RequestParams<M>,
     after?: (result: RequestResults[M]) => Partial<Saved> | void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     this.busy = true;
     try {
       const result = await host.request(method, params);
@@ -210,12 +210,24 @@ export class BinApp extends LitElement {
       const patch = after?.(result);
       if (patch) this.save(patch);
       await this.refresh();
+      return true;
     } catch (error) {
       this.notice = '';
       this.fail(error);
+      return false;
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A checkbox that saves at once; refused, it shows the stored value again. */
+  private async toggle<M extends 'bin/saveStandard' | 'bin/saveGuardrail'>(
+    e: Event,
+    method: M,
+    params: (on: boolean) => RequestParams<M>,
+  ): Promise<void> {
+    const box = e.target as HTMLInputElement;
+    if (!(await this.run(method, params(box.checked)))) box.checked = !box.checked;
   }
 
   protected override render(): TemplateResult {
@@ -734,7 +746,7 @@ export class BinApp extends LitElement {
                     aria-label="Active"
                     .checked=${s.isActive}
                     ?disabled=${this.busy}
-                    @change=${(e: Event) => this.run('bin/saveStandard', { id: s.id, isActive: checked(e) })}
+                    @change=${(e: Event) => this.toggle(e, 'bin/saveStandard', (isActive) => ({ id: s.id, isActive }))}
                   />
                 </td>
                 <td><button class="edit" @click=${() => this.editStandard(s)}>Edit</button></td>
@@ -778,7 +790,7 @@ export class BinApp extends LitElement {
                     aria-label="Enabled"
                     .checked=${Boolean(g.enabled)}
                     ?disabled=${this.busy}
-                    @change=${(e: Event) => this.run('bin/saveGuardrail', { id: g.id, enabled: checked(e) })}
+                    @change=${(e: Event) => this.toggle(e, 'bin/saveGuardrail', (enabled) => ({ id: g.id, enabled }))}
                   />
                 </td>
                 <td>
