@@ -168,6 +168,9 @@ export const binStyles = css`
     align-items: center;
     max-width: 720px;
   }
+  form.editor input[type='checkbox'] {
+    justify-self: start;
+  }
   form.editor .full {
     grid-column: 1 / -1;
   }
