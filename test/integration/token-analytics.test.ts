@@ -261,6 +261,9 @@ describe('token analytics (UTC buckets, hand-computed)', () => {
     const afterImport = await poll();
     assert.deepEqual([afterImport.today, afterImport.week, afterImport.month], ['4.0000', '8.5000', '11.5000']);
     assert.equal(cache.closedLoads, 2);
+    // The same newest import time: nothing to read again.
+    await poll();
+    assert.equal(cache.closedLoads, 2);
 
     cache.invalidate();
     await poll();

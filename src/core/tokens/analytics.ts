@@ -424,11 +424,11 @@ export class StatusSummaryCache {
   ): Promise<StatusSummary> {
     const now = options.now ?? new Date();
     const bounds = statusBounds(now);
-    const [marker] = await select<{ importsAt: string | null }>(
-      database,
-      sql`MAX(updated_at) AS importsAt FROM token_import_offsets`,
-    );
-    const importsAt = marker?.importsAt ?? null;
+    // A small table (one row per log file), read without the TiFlash hint meant for token_usage.
+    const [markers] = (await database.db.execute(
+      sql`SELECT MAX(updated_at) AS importsAt FROM token_import_offsets`,
+    )) as unknown as [Array<{ importsAt: string | null }>];
+    const importsAt = markers[0]?.importsAt ?? null;
     const c = this.closed;
     if (
       !c ||
