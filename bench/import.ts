@@ -1,18 +1,18 @@
 // Benchmark: import a generated Claude Code log set (default ≈1.1 GB, 2 M events of ~550 bytes), then time the 30-day
 // analytics query over ≥1 M token_usage rows, and compare with `npx ccusage daily --json` when it runs.
 //
-//   npm run bench:import -- [--events N] [--files N] [--query-rows N] [--no-ccusage] [--keep]
+//   npm run bench:import -- [--events N] [--files N] [--batch-size N] [--query-rows N] [--no-ccusage] [--keep]
 //
 // Needs the test MariaDB (COCKPIT_TEST_DATABASE_URL, default mysql://root@127.0.0.1:3306/). Prints the
 // figures, and as its last line `key=value` pairs.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, parseDatabaseUrl } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
-import { statusSummary, usageByPeriod, usageTrend } from '../src/core/tokens/analytics.js';
+import { statusSummary, StatusSummaryCache, usageByPeriod, usageTrend } from '../src/core/tokens/analytics.js';
 import { importTokenLogs } from '../src/core/tokens/importers/index.js';
 import { sumCosts } from '../src/core/tokens/money.js';
 import { Pricing } from '../src/core/tokens/pricing.js';
@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     options: {
       events: { type: 'string', default: '2000000' },
       files: { type: 'string' },
+      'batch-size': { type: 'string' },
       'query-rows': { type: 'string', default: '1000000' },
       'no-ccusage': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
   const events = Number(values.events);
   const files = Number(values.files ?? Math.max(1, Math.round(events / 10_000)));
   const queryRows = Number(values['query-rows']);
+  const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
   if (!Number.isInteger(events) || events <= 0) throw new Error('--events must be a positive integer.');
 
   const server = process.env.COCKPIT_TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
   });
   const root = mkdtempSync(path.join(tmpdir(), 'cockpit-bench-'));
   const now = Date.now();
+  const loadStart = loadavg()[0]!;
   try {
     await migrate(database);
     let started = performance.now();
@@ -124,19 +127,37 @@ async function main(): Promise<void> {
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    let peakHeap = 0;
+    const sampler = setInterval(() => {
+      const memory = process.memoryUsage();
+      peakRss = Math.max(peakRss, memory.rss);
+      peakHeap = Math.max(peakHeap, memory.heapUsed);
+    }, 50);
     started = performance.now();
+    // A progress line every 30 s: the rate and memory over the run, and the machine's load (it is shared).
+    let lastProgress = started;
+    const progress = (done: number) => {
+      const at = performance.now();
+      if (at - lastProgress < 30_000) return;
+      lastProgress = at;
+      const s = (at - started) / 1000;
+      console.log(
+        `  ${s.toFixed(0)} s: ${done} events (${Math.round(done / s)}/s), RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, load ${loadavg()[0]!.toFixed(1)}`,
+      );
+    };
     const report = await importTokenLogs('claude-code', {
       db: database.db,
       pricing: new Pricing(),
       resolveProject: () => PROJECT,
       path: root,
+      batchSize,
+      onBatch: (r) => progress(r.imported),
     });
     const importSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const eventsPerSecond = Math.round(report.imported / importSeconds);
     console.log(
-      `Imported ${report.imported} events (${report.duplicates} duplicates, ${report.malformed} malformed) in ${importSeconds.toFixed(1)} s: ${eventsPerSecond} events/s, ${(bytes / 1e6 / importSeconds).toFixed(1)} MB/s; RSS ${(rssBefore / 1e6).toFixed(0)} → peak ${(peakRss / 1e6).toFixed(0)} MB.`,
+      `Imported ${report.imported} events (${report.duplicates} duplicates, ${report.malformed} malformed) in ${importSeconds.toFixed(1)} s: ${eventsPerSecond} events/s, ${(bytes / 1e6 / importSeconds).toFixed(1)} MB/s; RSS ${(rssBefore / 1e6).toFixed(0)} → peak ${(peakRss / 1e6).toFixed(0)} MB (heap peak ${(peakHeap / 1e6).toFixed(0)} MB).`,
     );
     started = performance.now();
     const again = await importTokenLogs('claude-code', {
@@ -177,13 +198,17 @@ async function main(): Promise<void> {
     await database.pool.query('ANALYZE TABLE token_usage');
     const trend = await timed(5, () => usageTrend(database, { projectId: PROJECT }));
     const status = await timed(5, () => statusSummary(database, { projectId: PROJECT }));
+    // What the status bar runs every poll: today's rows only, the closed days cached by the first call.
+    const cache = new StatusSummaryCache();
+    await cache.summary(database, { projectId: PROJECT });
+    const poll = await timed(5, () => cache.summary(database, { projectId: PROJECT }));
     const [plan] = (await database.pool.query(
       `EXPLAIN SELECT DATE_FORMAT(timestamp, '%Y-%m-%d'), provider, SUM(total_cost) FROM token_usage WHERE project_id = ? AND timestamp >= NOW() - INTERVAL 30 DAY GROUP BY 1, 2`,
       [PROJECT],
     )) as unknown as [Array<{ key: string; Extra: string }>];
     const trendRows = trend.result.reduce((n, t) => n + t.events, 0);
     console.log(
-      `30-day trend over ${tableRows} rows (${trendRows} in range): ${trend.ms.toFixed(1)} ms (median of 5; index ${plan[0]?.key}, ${plan[0]?.Extra}); status-bar summary: ${status.ms.toFixed(1)} ms.`,
+      `30-day trend over ${tableRows} rows (${trendRows} in range): ${trend.ms.toFixed(1)} ms (median of 5; index ${plan[0]?.key}, ${plan[0]?.Extra}); status-bar summary: ${status.ms.toFixed(1)} ms, its cached poll: ${poll.ms.toFixed(1)} ms.`,
     );
 
     // ccusage on the same files, when it can be run (npx needs the registry or its cache).
@@ -229,13 +254,17 @@ async function main(): Promise<void> {
         `import_s=${importSeconds.toFixed(1)}`,
         `events_per_s=${eventsPerSecond}`,
         `peak_rss_mb=${(peakRss / 1e6).toFixed(0)}`,
+        `peak_heap_mb=${(peakHeap / 1e6).toFixed(0)}`,
         `rss_growth_mb=${((peakRss - rssBefore) / 1e6).toFixed(0)}`,
         `reimport_ms=${reimportMs.toFixed(0)}`,
         `query_rows=${tableRows}`,
         `trend_30d_ms=${trend.ms.toFixed(1)}`,
         `status_summary_ms=${status.ms.toFixed(1)}`,
+        `status_poll_ms=${poll.ms.toFixed(1)}`,
         `ccusage_s=${ccusageSeconds === undefined ? 'na' : ccusageSeconds.toFixed(1)}`,
         `totals_agree=${totalsAgree ?? 'na'}`,
+        `load_start=${loadStart.toFixed(1)}`,
+        `load_end=${loadavg()[0]!.toFixed(1)}`,
       ].join(' '),
     );
   } finally {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Database } from '../db/connection.js';
 import { invalid } from '../core/errors.js';
-import { statusSummary } from '../core/tokens/analytics.js';
+import { StatusSummaryCache } from '../core/tokens/analytics.js';
 import {
   findLogFiles,
   importFiles,
@@ -60,6 +60,8 @@ class TokenCost implements vscode.Disposable {
   private scanTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private pricing: Pricing | undefined;
+  /** Polls read today's rows only; this window's writes drop the cached closed days. */
+  private readonly summaries = new StatusSummaryCache();
   private readonly watchers = new Map<TokenLogSource, LogWatcher>();
   private importsStarted = false;
   private disposed = false;
@@ -76,6 +78,7 @@ class TokenCost implements vscode.Disposable {
       projects.onDidChange(() => this.scheduleRefresh(0)),
       cockpit.database.onDidChange(() => {
         this.projects.reset?.();
+        this.summaries.invalidate();
         this.scheduleRefresh(LOCAL_REFRESH_DELAY_MS);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -106,7 +109,7 @@ class TokenCost implements vscode.Disposable {
     this.refreshTimer = setTimeout(() => void this.refresh(), delayMs);
   }
 
-  /** One query (the status summary) per refresh; refreshes never overlap. */
+  /** One aggregate over today's rows per refresh (StatusSummaryCache); refreshes never overlap. */
   private refresh(): Promise<void> {
     this.refreshing ??= this.render().finally(() => (this.refreshing = undefined));
     return this.refreshing;
@@ -123,7 +126,7 @@ class TokenCost implements vscode.Disposable {
       }
       const project = await this.projects.current(database);
       if (!project) return this.show({ kind: 'no-project' });
-      const summary = await statusSummary(database, { projectId: project.id });
+      const summary = await this.summaries.summary(database, { projectId: project.id });
       this.show({ kind: 'summary', projectName: project.name, summary, budgets: budgets() });
     } catch (error) {
       this.show({ kind: 'disconnected', reason: describeError(error) });
@@ -171,7 +174,11 @@ class TokenCost implements vscode.Disposable {
       event.projectId = project.id;
     }
     const result = await recordTokenUsage(database.db, event as TokenUsageEvent, { pricing: this.currentPricing() });
-    if (result.recorded) this.scheduleRefresh(LOCAL_REFRESH_DELAY_MS);
+    if (result.recorded) {
+      // The event may be for a past day (an explicit timestamp): not in the polled today's rows.
+      this.summaries.invalidate();
+      this.scheduleRefresh(LOCAL_REFRESH_DELAY_MS);
+    }
     return result;
   }
 

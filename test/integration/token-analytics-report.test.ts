@@ -54,10 +54,10 @@ describe('token analytics report (the analytics view and its export)', () => {
       until: '2026-03-18',
       now: NOW,
     });
-    assert.deepEqual(report.days, ['2026-03-15', '2026-03-16', '2026-03-17', '2026-03-18']);
+    assert.deepEqual(report.buckets, ['2026-03-15', '2026-03-16', '2026-03-17', '2026-03-18']);
     assert.deepEqual(report.providers, ['anthropic', 'local', 'openai']);
     assert.deepEqual(
-      report.trend.map((t) => [t.day, t.provider, t.totalCost]),
+      report.trend.map((t) => [t.period, t.provider, t.totalCost]),
       [
         ['2026-03-16', 'anthropic', '1.0000'],
         ['2026-03-17', 'anthropic', '2.0000'],
@@ -103,6 +103,37 @@ describe('token analytics report (the analytics view and its export)', () => {
     assert.equal(report.burnRate?.cost, '3.0000');
   });
 
+  it('the chart follows the toggle: cost per ISO week (Monday) and per month, by provider, partial at the edges', async () => {
+    // Saturday 14th .. Wednesday 18th: the week of Monday 9th holds only the 14th and 15th ($1 at 23:59:59.999999
+    // on the 14th), the week of Monday 16th the rest: anthropic $1 + $2 + $3, openai $1, local $0.
+    const range = { projectId: 'p1', since: '2026-03-14', until: '2026-03-18', now: NOW };
+    const weeks = await tokenAnalyticsReport(database, { ...range, period: 'week' });
+    assert.deepEqual(weeks.buckets, ['2026-03-09', '2026-03-16']);
+    assert.deepEqual(
+      weeks.trend.map((t) => [t.period, t.provider, t.inputTokens, t.outputTokens, t.events, t.totalCost]),
+      [
+        ['2026-03-09', 'anthropic', 1, 0, 1, '1.0000'],
+        ['2026-03-16', 'anthropic', 2, 2, 3, '6.0000'],
+        ['2026-03-16', 'local', 100, 0, 1, '0.0000'],
+        ['2026-03-16', 'openai', 2, 0, 1, '1.0000'],
+      ],
+    );
+    // From Saturday 28 February: a February bucket with nothing in it, then March (the 19th is after `until`).
+    const months = await tokenAnalyticsReport(database, { ...range, since: '2026-02-28', period: 'month' });
+    assert.deepEqual(months.buckets, ['2026-02', '2026-03']);
+    assert.deepEqual(
+      months.trend.map((t) => [t.period, t.provider, t.events, t.totalCost]),
+      [
+        ['2026-03', 'anthropic', 4, '7.0000'],
+        ['2026-03', 'local', 1, '0.0000'],
+        ['2026-03', 'openai', 1, '1.0000'],
+      ],
+    );
+    assert.equal(months.totals.totalCost, '8.0000');
+    const csv = analyticsCsv(weeks).split('\r\n');
+    assert.ok(csv.includes('week-provider,2026-03-16,anthropic,2,2,0,0,3,,6.0000'), csv.join('\n'));
+  });
+
   it('totals per ISO week and month over the same range', async () => {
     const range = { projectId: 'p1', since: '2026-03-15', until: '2026-03-18', now: NOW };
     const weeks = await tokenAnalyticsReport(database, { ...range, period: 'week' });
@@ -121,7 +152,7 @@ describe('token analytics report (the analytics view and its export)', () => {
     const report = await tokenAnalyticsReport(database, { projectId: 'p1', period: 'day', now: NOW });
     assert.equal(report.since, '2026-02-17');
     assert.equal(report.until, '2026-03-18');
-    assert.equal(report.days.length, 30);
+    assert.equal(report.buckets.length, 30);
     assert.equal(report.totals.totalCost, '8.0000');
     const refused = async (options: { since?: string; until?: string }, field: string, message: RegExp) =>
       assert.rejects(

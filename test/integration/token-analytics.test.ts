@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   burnRate,
   statusSummary,
+  StatusSummaryCache,
   usageByBranch,
   usageByModel,
   usageByPeriod,
@@ -10,6 +11,7 @@ import {
 } from '../../src/core/tokens/analytics.js';
 import { parsePricingOverrides, Pricing, type PriceCatalog } from '../../src/core/tokens/pricing.js';
 import { insertTokenUsageRows, prepareTokenUsage } from '../../src/core/tokens/record.js';
+import { tokenImportOffsets } from '../../src/db/schema/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 // Round prices so every expectation below is computed by hand: m-a costs $1 per input token and
@@ -187,20 +189,96 @@ describe('token analytics (UTC buckets, hand-computed)', () => {
 
   it('burn rate of the active 5-hour block with a projection to its end', async () => {
     const now = new Date('2026-03-18T12:10:00Z');
-    assert.deepEqual(await burnRate(database, { projectId: 'p3', now }), {
-      blockStart: '2026-03-18T10:00:00.000Z',
-      blockEnd: '2026-03-18T15:00:00.000Z',
-      events: 3,
-      tokens: 3,
-      cost: '4.0000',
-      // $4 over the 120 minutes since the block's first event.
-      tokensPerMinute: 0,
-      costPerHour: '2.0000',
-      // $4 + $4 × 170/120, rounded down.
-      projectedCost: '9.6666',
-      projectedTokens: 7,
-      remainingMinutes: 170,
-    });
+    const rate = await burnRate(database, { projectId: 'p3', now });
+    assert.deepEqual(
+      { ...rate, points: undefined },
+      {
+        blockStart: '2026-03-18T10:00:00.000Z',
+        blockEnd: '2026-03-18T15:00:00.000Z',
+        at: '2026-03-18T12:10:00.000Z',
+        events: 3,
+        tokens: 3,
+        cost: '4.0000',
+        // $4 over the 120 minutes since the block's first event.
+        tokensPerMinute: 0,
+        costPerHour: '2.0000',
+        // $4 + $4 × 170/120, rounded down.
+        projectedCost: '9.6666',
+        projectedTokens: 7,
+        remainingMinutes: 170,
+        points: undefined,
+      },
+    );
+    // The chart's solid line: 0 at 10:00, then the running cost at the end of each 5-minute slot up to now
+    // ($1 at 10:10 lands in the 10:10–10:15 slot, $2 at 10:40 in 10:40–10:45, $1 at 11:40 in 11:40–11:45).
+    const points = rate!.points;
+    assert.equal(points.length, 1 + 26);
+    assert.deepEqual(points[0], { at: '2026-03-18T10:00:00.000Z', cost: '0.0000' });
+    const at = (iso: string) => points.find((p) => p.at === iso)?.cost;
+    assert.equal(at('2026-03-18T10:10:00.000Z'), '0.0000');
+    assert.equal(at('2026-03-18T10:15:00.000Z'), '1.0000');
+    assert.equal(at('2026-03-18T10:40:00.000Z'), '1.0000');
+    assert.equal(at('2026-03-18T10:45:00.000Z'), '3.0000');
+    assert.equal(at('2026-03-18T11:45:00.000Z'), '4.0000');
+    assert.deepEqual(points.at(-1), { at: '2026-03-18T12:10:00.000Z', cost: '4.0000' });
+    // Mid-slot, the last point is now itself.
+    const later = await burnRate(database, { projectId: 'p3', now: new Date('2026-03-18T12:12:30Z') });
+    assert.deepEqual(later?.points.at(-1), { at: '2026-03-18T12:12:30.000Z', cost: '4.0000' });
+    assert.equal(later?.points.at(-2)?.at, '2026-03-18T12:10:00.000Z');
     assert.equal(await burnRate(database, { projectId: 'p3', now: new Date('2026-03-18T15:00:00Z') }), undefined);
+  });
+
+  // Last: it adds rows to p1.
+  it('status-bar poll: closed days read once, today on every poll; closed days again on a new day, an import anywhere or invalidate()', async () => {
+    const cache = new StatusSummaryCache();
+    const poll = (now = NOW) => cache.summary(database, { projectId: 'p1', now });
+    const insert = (model: string, ts: string, inputTokens: number, key: string) =>
+      insertTokenUsageRows(database.db, [
+        prepareTokenUsage(
+          { projectId: 'p1', provider: 'x', model, inputTokens, timestamp: ts, eventKey: key },
+          pricing,
+        ),
+      ]);
+    assert.deepEqual(await poll(), await statusSummary(database, { projectId: 'p1', now: NOW }));
+    await poll();
+    assert.equal(cache.closedLoads, 1);
+
+    // Written elsewhere for today ($1): seen by the next poll without reading the closed days again.
+    await insert('m-a', '2026-03-18T11:45:00Z', 1, 'cache:today');
+    const afterToday = await poll();
+    assert.deepEqual([afterToday.today, afterToday.week, afterToday.month], ['4.0000', '7.5000', '10.5000']);
+    assert.deepEqual(afterToday.topModels[0], { model: 'm-a', cost: '8.0000' });
+    assert.equal(afterToday.lastEventAt, '2026-03-18 11:45:00.000000');
+    assert.equal(cache.closedLoads, 1);
+
+    // Written elsewhere through the API for yesterday ($1): not seen until something says the past changed …
+    await insert('m-b', '2026-03-17T10:00:00Z', 2, 'cache:yesterday');
+    assert.equal((await poll()).week, '7.5000');
+    // … here an importer storing a batch (any process: the offsets table is the signal).
+    await database.db
+      .insert(tokenImportOffsets)
+      .values({ source: 'codex', host: 'h', pathHash: 'a'.repeat(64), filePath: '/x' });
+    const afterImport = await poll();
+    assert.deepEqual([afterImport.today, afterImport.week, afterImport.month], ['4.0000', '8.5000', '11.5000']);
+    assert.equal(cache.closedLoads, 2);
+    // The same newest import time: nothing to read again.
+    await poll();
+    assert.equal(cache.closedLoads, 2);
+
+    cache.invalidate();
+    await poll();
+    assert.equal(cache.closedLoads, 3);
+    // Ten minutes later the closed days are read again anyway.
+    await poll(new Date(NOW.getTime() + 10 * 60_000));
+    assert.equal(cache.closedLoads, 4);
+
+    // A new UTC day: yesterday's spend moves into the closed days, today starts at 0.
+    const tomorrow = await poll(new Date('2026-03-19T00:00:01Z'));
+    assert.deepEqual([tomorrow.today, tomorrow.week, tomorrow.month], ['0.0000', '8.5000', '11.5000']);
+    assert.equal(cache.closedLoads, 5);
+    assert.deepEqual(
+      tomorrow,
+      await statusSummary(database, { projectId: 'p1', now: new Date('2026-03-19T00:00:01Z') }),
+    );
   });
 });

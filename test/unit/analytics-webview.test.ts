@@ -31,12 +31,12 @@ const report: TokenAnalyticsReport = {
   since: '2026-11-25',
   until: '2026-11-27',
   period: 'day',
-  days: ['2026-11-25', '2026-11-26', '2026-11-27'],
+  buckets: ['2026-11-25', '2026-11-26', '2026-11-27'],
   providers: ['anthropic', 'openai'],
   trend: [
-    { day: '2026-11-25', provider: 'anthropic', ...sums(1000, '1.5000') },
-    { day: '2026-11-26', provider: 'openai', ...sums(2000, '0.2500') },
-    { day: '2026-11-27', provider: 'anthropic', ...sums(3000, '2.0000') },
+    { period: '2026-11-25', provider: 'anthropic', ...sums(1000, '1.5000') },
+    { period: '2026-11-26', provider: 'openai', ...sums(2000, '0.2500') },
+    { period: '2026-11-27', provider: 'anthropic', ...sums(3000, '2.0000') },
   ],
   periods: [
     { period: '2026-11-25', ...sums(1000, '1.5000') },
@@ -56,6 +56,7 @@ const report: TokenAnalyticsReport = {
   burnRate: {
     blockStart: '2026-11-27T10:00:00.000Z',
     blockEnd: '2026-11-27T15:00:00.000Z',
+    at: '2026-11-27T12:00:00.000Z',
     events: 1,
     tokens: 3312,
     cost: '2.0000',
@@ -64,6 +65,11 @@ const report: TokenAnalyticsReport = {
     projectedCost: '5.0000',
     projectedTokens: 8280,
     remainingMinutes: 180,
+    points: [
+      { at: '2026-11-27T10:00:00.000Z', cost: '0.0000' },
+      { at: '2026-11-27T10:05:00.000Z', cost: '2.0000' },
+      { at: '2026-11-27T12:00:00.000Z', cost: '2.0000' },
+    ],
   },
 };
 
@@ -171,7 +177,15 @@ describe('Token analytics webview in headless Chromium', () => {
     );
     assert.equal(await view.locator('.tag.unpriced').count(), 1);
     assert.deepEqual(await view.locator('table.branches tbody td:first-child').allInnerTexts(), ['main', '(unknown)']);
-    assert.deepEqual(await view.locator('table.periods tbody td:first-child').allInnerTexts(), report.days);
+    assert.deepEqual(await view.locator('table.periods tbody td:first-child').allInnerTexts(), report.buckets);
+    assert.equal(await view.locator('h2', { hasText: 'Daily cost by provider' }).count(), 1);
+    // The burn rate's own chart: spent so far and the dashed projection to the end of the block.
+    await view.locator('#burn-chart canvas').waitFor();
+    assert.deepEqual(await view.locator('#burn-chart .u-legend .u-label').allInnerTexts(), [
+      'Time (UTC)',
+      'Spent',
+      'Projected to 15:00 UTC',
+    ]);
     assert.deepEqual(violations, []);
   });
 
@@ -227,6 +241,42 @@ describe('Token analytics webview in headless Chromium', () => {
     });
     assert.equal(await page.locator('button.period.active').innerText(), 'Weekly');
     assert.equal(await page.locator('input[name="since"]').inputValue(), '2026-11-01');
+  });
+
+  it('draws weekly buckets named by their Monday and says weeks are ISO weeks starting Monday (UTC)', async () => {
+    const weekly: TokenAnalyticsReport = {
+      ...report,
+      period: 'week',
+      buckets: ['2026-11-16', '2026-11-23'],
+      trend: [
+        { period: '2026-11-16', provider: 'anthropic', ...sums(1000, '1.5000') },
+        { period: '2026-11-23', provider: 'anthropic', ...sums(3000, '2.0000') },
+        { period: '2026-11-23', provider: 'openai', ...sums(2000, '0.2500') },
+      ],
+      periods: [
+        { period: '2026-11-16', ...sums(1000, '1.5000') },
+        { period: '2026-11-23', ...sums(5000, '2.2500', 2) },
+      ],
+      burnRate: null,
+    };
+    handlers['tokens/analytics'] = (params) => ({ ...ready, report: params.period === 'week' ? weekly : report });
+    await open({ period: 'week', since: '', until: '', sortKey: 'totalCost', sortDescending: true });
+    const view = page.locator('token-analytics');
+    await view.locator('#cost-chart canvas').waitFor();
+    assert.equal(await view.locator('h2', { hasText: 'Weekly cost by provider' }).count(), 1);
+    assert.match(await view.locator('.chart-note').first().innerText(), /ISO week, Monday 00:00 to Sunday 24:00 UTC/);
+    // The x axis is labelled with the buckets' Mondays; the legend's first column names the period.
+    assert.equal(await view.locator('#cost-chart .u-legend .u-label').first().innerText(), 'Week of');
+    assert.deepEqual(await view.locator('table.periods tbody td:first-child').allInnerTexts(), weekly.buckets);
+    // No active block: no burn chart.
+    assert.equal(await view.locator('#burn-chart').count(), 0);
+    // Back to daily: the chart is redrawn for the daily report.
+    await page.locator('button.period', { hasText: 'Daily' }).click();
+    await view.locator('h2', { hasText: 'Daily cost by provider' }).waitFor();
+    await view.locator('#burn-chart canvas').waitFor();
+    assert.equal(await view.locator('#cost-chart canvas').count(), 1);
+    assert.equal(await view.locator('#cost-chart .u-legend .u-label').first().innerText(), 'Day');
+    assert.deepEqual(violations, []);
   });
 
   it('asks the host to export; the webview writes nothing itself', async () => {

@@ -1,6 +1,7 @@
 /**
- * The Token analytics view: daily cost stacked by provider (uPlot), token totals, per-model and
- * per-branch tables, totals per day/week/month, the 5-hour burn rate and CSV/JSON export.
+ * The Token analytics view: cost per UTC day, ISO week or month stacked by provider (uPlot, following
+ * the toggle and the date range), token totals, per-model and per-branch tables, the 5-hour burn rate
+ * with its projection drawn to the end of the block, and CSV/JSON export.
  * Rendered in the light DOM so the linked stylesheets (media/analytics.css, uPlot's CSS) apply:
  * the CSP allows no inline styles. Costs arrive as exact decimal strings and are only formatted.
  */
@@ -11,6 +12,7 @@ import type { BranchUsage, BurnRate, ModelUsage, UsageSums } from '../../src/cor
 import type { TokenAnalyticsReport } from '../../src/core/tokens/analytics-report.js';
 import type { TokenAnalyticsView } from '../../src/protocol.js';
 import { HostClient } from '../shared/client.js';
+import { burnChartData, costChartData } from './chart-data.js';
 import { PersistentState } from '../shared/state.js';
 import { vscodeApi } from '../shared/vscode-api.js';
 
@@ -38,6 +40,13 @@ const saved = new PersistentState<Saved>(api, {
 
 const PERIOD_LABEL: Record<Period, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly' };
 const PERIOD_HEADER: Record<Period, string> = { day: 'Day', week: 'Week of', month: 'Month' };
+const PERIOD_NOUN: Record<Period, string> = { day: 'Daily', week: 'Weekly', month: 'Monthly' };
+/** What a bar covers, said under the chart. */
+const PERIOD_NOTE: Record<Period, string> = {
+  day: 'One bar per UTC day.',
+  week: 'One bar per ISO week, Monday 00:00 to Sunday 24:00 UTC, labelled by its Monday; the first and last bars count only the days inside the range.',
+  month: 'One bar per UTC calendar month; the first and last bars count only the days inside the range.',
+};
 const SERIES_COLOURS = ['blue', 'orange', 'green', 'purple', 'red', 'yellow'];
 
 const tokens = (n: number) => n.toLocaleString('en-US');
@@ -90,7 +99,6 @@ export class TokenAnalytics extends LitElement {
   @state() private error = '';
   @state() private notice = '';
   @state() private settings: Saved = saved.value;
-  private chart: uPlot | undefined;
   private resizeObserver: ResizeObserver | undefined;
 
   /** Light DOM: the page's linked stylesheets style the view and uPlot's chart. */
@@ -107,7 +115,9 @@ export class TokenAnalytics extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver?.disconnect();
-    this.chart?.destroy();
+    this.resizeObserver = undefined;
+    for (const { chart } of this.charts.values()) chart.destroy();
+    this.charts.clear();
   }
 
   private update$(patch: Partial<Saved>, refetch = true): void {
@@ -219,8 +229,9 @@ export class TokenAnalytics extends LitElement {
       </section>
       ${this.burnRate(report.burnRate)}
       <section>
-        <h2>Daily cost by provider ${range}</h2>
+        <h2>${PERIOD_NOUN[report.period]} cost by provider ${range}</h2>
         <div class="chart" id="cost-chart"></div>
+        <p class="muted chart-note">${PERIOD_NOTE[report.period]}</p>
       </section>
       <section>
         <h2>${PERIOD_LABEL[report.period]} totals</h2>
@@ -239,12 +250,18 @@ export class TokenAnalytics extends LitElement {
 
   private burnRate(rate: BurnRate | null): TemplateResult {
     if (!rate) return html`<p class="burn-rate muted">No active 5-hour block: no usage in the last 5 hours.</p>`;
-    return html`<p class="burn-rate">
-      <strong>Burn rate:</strong> ${usd(rate.costPerHour)}/hour · ${tokens(rate.tokensPerMinute)} tokens/min ·
-      ${usd(rate.cost, 4)} so far in the block since ${rate.blockStart.slice(11, 16)} UTC; projected
-      <strong class="projection">${usd(rate.projectedCost, 4)}</strong> (${tokens(rate.projectedTokens)} tokens) by
-      ${rate.blockEnd.slice(11, 16)} UTC, ${rate.remainingMinutes} min left.
-    </p>`;
+    return html`<section class="burn">
+      <p class="burn-rate">
+        <strong>Burn rate:</strong> ${usd(rate.costPerHour)}/hour · ${tokens(rate.tokensPerMinute)} tokens/min ·
+        ${usd(rate.cost, 4)} so far in the block since ${rate.blockStart.slice(11, 16)} UTC; projected
+        <strong class="projection">${usd(rate.projectedCost, 4)}</strong> (${tokens(rate.projectedTokens)} tokens) by
+        ${rate.blockEnd.slice(11, 16)} UTC, ${rate.remainingMinutes} min left.
+      </p>
+      <div class="chart burn-chart" id="burn-chart"></div>
+      <p class="muted chart-note">
+        Cumulative cost of the current 5-hour block (UTC); dashed: the projection at the rate since its first event.
+      </p>
+    </section>`;
   }
 
   private periodTable(report: TokenAnalyticsReport): TemplateResult {
@@ -359,64 +376,84 @@ export class TokenAnalytics extends LitElement {
     </table>`;
   }
 
+  private charts = new Map<string, { chart: uPlot; source: unknown }>();
+
+  /** (Re)draws each chart whose data changed; a chart whose container is gone is destroyed. */
   protected override updated(): void {
-    const target = this.querySelector<HTMLElement>('#cost-chart');
-    const report = this.view?.report;
-    if (!target || !report || report.totals.events === 0) {
-      this.chart?.destroy();
-      this.chart = undefined;
-      return;
-    }
-    if (this.chart && this.chart.root.parentElement === target && this.chartReport === report) return;
-    this.chart?.destroy();
-    this.chartReport = report;
-    this.chart = this.drawChart(target, report);
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = new ResizeObserver(() => {
-      if (this.chart) this.chart.setSize({ width: Math.max(300, target.clientWidth), height: 260 });
+    this.resizeObserver ??= new ResizeObserver(() => {
+      for (const { chart } of this.charts.values()) {
+        const width = chart.root.parentElement?.clientWidth ?? 0;
+        chart.setSize({ width: Math.max(300, width), height: chart.height });
+      }
     });
-    this.resizeObserver.observe(target);
+    const report = this.view?.report;
+    const hasData = report && report.totals.events > 0;
+    this.syncChart('#cost-chart', hasData ? report : undefined, (target, r) => this.drawCostChart(target, r));
+    this.syncChart('#burn-chart', hasData ? report.burnRate : undefined, (target, rate) =>
+      this.drawBurnChart(target, rate),
+    );
   }
 
-  private chartReport: TokenAnalyticsReport | undefined;
+  private syncChart<T>(
+    selector: string,
+    source: T | null | undefined,
+    draw: (target: HTMLElement, source: T) => uPlot,
+  ) {
+    const target = this.querySelector<HTMLElement>(selector);
+    const current = this.charts.get(selector);
+    if (current && target && source && current.source === source && current.chart.root.parentElement === target) return;
+    current?.chart.destroy();
+    this.charts.delete(selector);
+    if (!target || !source) return;
+    this.charts.set(selector, { chart: draw(target, source), source });
+    this.resizeObserver?.observe(target);
+  }
 
-  /**
-   * Stacked bars: each provider's series is the running sum up to it, drawn largest first so the
-   * smaller stacks paint over it. The legend shows each provider's own cost.
-   */
-  private drawChart(target: HTMLElement, report: TokenAnalyticsReport): uPlot {
-    const index = new Map(report.days.map((day, i) => [day, i]));
-    const own = report.providers.map(() => report.days.map(() => 0));
-    for (const point of report.trend) {
-      const p = report.providers.indexOf(point.provider);
-      const d = index.get(point.day);
-      // Display only: the chart plots numbers; tables and exports keep the exact strings.
-      if (p >= 0 && d !== undefined) own[p]![d] = Number(point.totalCost);
-    }
-    const stacked = own.map((_, p) =>
-      report.days.map((__, d) => own.slice(0, p + 1).reduce((s, row) => s + row[d]!, 0)),
-    );
-    const order = report.providers.map((_, p) => p).reverse();
+  private axes(yDecimals: number): uPlot.Axis[] {
     const axisColour = themeColour('foreground', '#888');
     const gridColour = themeColour('widget-border', 'rgba(128,128,128,0.2)');
-    const x = report.days.map((day) => Date.parse(`${day}T00:00:00Z`) / 1000);
+    return [
+      { stroke: axisColour, grid: { stroke: gridColour } },
+      {
+        stroke: axisColour,
+        grid: { stroke: gridColour },
+        values: (_u, ticks) => ticks.map((v) => `$${v.toFixed(yDecimals)}`),
+      },
+    ];
+  }
+
+  /**
+   * Stacked bars, one per bucket of the toggle's period: each provider's series is the running sum up
+   * to it, drawn largest first so the smaller stacks paint over it. The legend shows each provider's
+   * own cost. Weeks and months are labelled by their first day (Monday, the 1st).
+   */
+  private drawCostChart(target: HTMLElement, report: TokenAnalyticsReport): uPlot {
+    const { x, own, stacked } = costChartData(report);
+    const order = report.providers.map((_, p) => p).reverse();
     const bars = uPlot.paths.bars!({ size: [0.8, 40] });
+    const label = (ts: number) => {
+      const day = new Date(ts * 1000).toISOString().slice(0, 10);
+      return report.period === 'month' ? day.slice(0, 7) : day;
+    };
+    const axes = this.axes(2);
+    if (report.period !== 'day') {
+      // One tick per bucket (at most ~12 labelled), named as the tables name it.
+      const step = Math.max(1, Math.ceil(x.length / 12));
+      axes[0] = {
+        ...axes[0],
+        splits: () => x.filter((_, i) => i % step === 0),
+        values: (_u, ticks) => ticks.map(label),
+      };
+    }
     return new uPlot(
       {
         width: Math.max(300, target.clientWidth),
         height: 260,
         tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-        axes: [
-          { stroke: axisColour, grid: { stroke: gridColour } },
-          {
-            stroke: axisColour,
-            grid: { stroke: gridColour },
-            values: (_u, ticks) => ticks.map((v) => `$${v.toFixed(2)}`),
-          },
-        ],
+        axes,
         series: [
-          { label: 'Day', value: (_u, ts) => (ts === null ? '' : new Date(ts * 1000).toISOString().slice(0, 10)) },
+          { label: PERIOD_HEADER[report.period], value: (_u, ts) => (ts === null ? '' : label(ts)) },
           ...order.map((p, i) => {
             const colour = themeColour(`charts-${SERIES_COLOURS[p % SERIES_COLOURS.length]}`, '#3794ff');
             return {
@@ -432,6 +469,40 @@ export class TokenAnalytics extends LitElement {
         ],
       },
       [x, ...order.map((p) => stacked[p]!)],
+      target,
+    );
+  }
+
+  /** The block's cumulative cost (solid) and its projection to the block's end (dashed). */
+  private drawBurnChart(target: HTMLElement, rate: BurnRate): uPlot {
+    const { x, spent, projected } = burnChartData(rate);
+    const colour = themeColour('charts-blue', '#3794ff');
+    const projectedColour = themeColour('charts-orange', '#d18616');
+    const money = (_u: uPlot, v: number | null) => (v === null ? '' : `$${v.toFixed(4)}`);
+    return new uPlot(
+      {
+        width: Math.max(300, target.clientWidth),
+        height: 180,
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        axes: this.axes(2),
+        series: [
+          {
+            label: 'Time (UTC)',
+            value: (_u, ts) => (ts === null ? '' : new Date(ts * 1000).toISOString().slice(11, 16)),
+          },
+          { label: 'Spent', stroke: colour, width: 2, points: { show: false }, value: money },
+          {
+            label: `Projected to ${rate.blockEnd.slice(11, 16)} UTC`,
+            stroke: projectedColour,
+            width: 2,
+            dash: [6, 4],
+            points: { show: true },
+            value: money,
+          },
+        ],
+      },
+      [x, spent, projected],
       target,
     );
   }

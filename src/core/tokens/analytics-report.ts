@@ -9,6 +9,7 @@ import {
   usageByModel,
   usageByPeriod,
   usageTrend,
+  utcWeekStart,
   type BranchUsage,
   type BurnRate,
   type ModelUsage,
@@ -17,7 +18,7 @@ import {
   type TrendPoint,
   type UsageSums,
 } from './analytics.js';
-import { sumCosts } from './money.js';
+import { costUnits, COST_SCALE, formatFixed, sumCosts } from './money.js';
 
 const DAY_MS = 86_400_000;
 /** Longest range one report covers (the trend has one point per day and provider). */
@@ -29,12 +30,16 @@ export interface TokenAnalyticsReport {
   since: string;
   until: string;
   period: Period;
-  /** Every UTC day of the range, oldest first (the chart's x axis). */
-  days: string[];
+  /**
+   * Every bucket of the range, oldest first (the chart's x axis): UTC days `YYYY-MM-DD`, ISO weeks
+   * (Monday to Sunday) named by their Monday `YYYY-MM-DD`, or months `YYYY-MM`. The first and last
+   * week or month count only the days inside the range.
+   */
+  buckets: string[];
   /** Providers with usage in the range, alphabetical (the chart's stacks). */
   providers: string[];
-  /** Cost and tokens per UTC day and provider. */
-  trend: TrendPoint[];
+  /** Cost and tokens per bucket and provider. */
+  trend: ProviderPeriod[];
   /** Totals per day, ISO week or month, as `period` asks. */
   periods: PeriodTotals[];
   totals: UsageSums;
@@ -45,6 +50,49 @@ export interface TokenAnalyticsReport {
 }
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+export interface ProviderPeriod extends UsageSums {
+  /** The bucket (see TokenAnalyticsReport.buckets). */
+  period: string;
+  provider: string;
+}
+
+/** The bucket a UTC day `YYYY-MM-DD` falls in: itself, the Monday of its ISO week, or its month. */
+export function bucketOf(day: string, period: Period): string {
+  if (period === 'day') return day;
+  if (period === 'month') return day.slice(0, 7);
+  return isoDay(utcWeekStart(new Date(`${day}T00:00:00Z`)));
+}
+
+/** Sums the daily trend into the period's buckets, per provider; costs exactly (1e-4 units). */
+export function rollUp(trend: TrendPoint[], period: Period): ProviderPeriod[] {
+  const out = new Map<string, ProviderPeriod & { units: bigint }>();
+  for (const point of trend) {
+    const bucket = bucketOf(point.day, period);
+    const key = `${bucket}\u0000${point.provider}`;
+    const into = out.get(key) ?? {
+      period: bucket,
+      provider: point.provider,
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheCreationTokens: 0,
+      cacheReadTokens: 0,
+      totalCost: '',
+      events: 0,
+      units: 0n,
+    };
+    into.inputTokens += point.inputTokens;
+    into.outputTokens += point.outputTokens;
+    into.cacheCreationTokens += point.cacheCreationTokens;
+    into.cacheReadTokens += point.cacheReadTokens;
+    into.events += point.events;
+    into.units += costUnits(point.totalCost);
+    out.set(key, into);
+  }
+  return [...out.values()]
+    .sort((a, b) => a.period.localeCompare(b.period) || a.provider.localeCompare(b.provider))
+    .map(({ units, ...p }) => ({ ...p, totalCost: formatFixed(units, COST_SCALE) }));
+}
 
 /** Resolves the requested range (default: the 30 UTC days ending today), refusing reversed or huge ranges. */
 export function reportRange(
@@ -84,9 +132,9 @@ export async function tokenAnalyticsReport(
     since: days[0]!,
     until: last,
     period: options.period,
-    days,
+    buckets: [...new Set(days.map((day) => bucketOf(day, options.period)))],
     providers: [...new Set(inRange.map((p) => p.provider))].sort(),
-    trend: inRange,
+    trend: rollUp(inRange, options.period),
     periods,
     totals: totalOf(periods),
     models,
@@ -122,7 +170,7 @@ const CSV_COLUMNS = [
 ] as const;
 
 /**
- * One CSV table for the whole report: a row per period, per day and provider, per model and per
+ * One CSV table for the whole report: a row per period, per period and provider, per model and per
  * branch (`section` says which). Fields are quoted when needed, and text that a spreadsheet would
  * run as a formula (model or branch names from logs) is prefixed with a quote.
  */
@@ -130,7 +178,8 @@ export function analyticsCsv(report: TokenAnalyticsReport): string {
   const rows: Array<Array<string | number>> = [[...CSV_COLUMNS]];
   const sums = (s: UsageSums) => [s.inputTokens, s.outputTokens, s.cacheCreationTokens, s.cacheReadTokens, s.events];
   for (const p of report.periods) rows.push([report.period, p.period, '', ...sums(p), '', p.totalCost]);
-  for (const t of report.trend) rows.push(['day-provider', t.day, t.provider, ...sums(t), '', t.totalCost]);
+  const section = `${report.period}-provider`;
+  for (const t of report.trend) rows.push([section, t.period, t.provider, ...sums(t), '', t.totalCost]);
   for (const m of report.models) rows.push(['model', m.model, m.provider, ...sums(m), m.unpricedEvents, m.totalCost]);
   for (const b of report.branches) rows.push(['branch', b.gitBranch ?? '', '', ...sums(b), '', b.totalCost]);
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';

@@ -181,21 +181,60 @@ export async function usageByBranch(database: AnalyticsDatabase, filter: UsageFi
 
 export const BLOCK_HOURS = 5;
 const BLOCK_MS = BLOCK_HOURS * 3_600_000;
+/** The burn-rate chart's resolution: cumulative cost at the end of each 5-minute slot (≤ 60 points). */
+export const BURN_SLOT_MS = 5 * 60_000;
 
 export interface BurnRate {
   /** Start of the active 5-hour block (the hour of its first event), ISO. */
   blockStart: string;
   blockEnd: string;
+  /** The moment the rate was computed ("now"), ISO: the projection line starts here. */
+  at: string;
   events: number;
   tokens: number;
   cost: string;
-  /** Over the span from the block's first event to now; rounded down. */
+  /** Over the span from the block's first event to now; rounded to the nearest token. */
   tokensPerMinute: number;
   costPerHour: string;
-  /** Cost and tokens at the end of the block if the current rate holds. */
+  /** Cost and tokens at the end of the block if the current rate holds (cost rounded down to $0.0001). */
   projectedCost: string;
   projectedTokens: number;
   remainingMinutes: number;
+  /**
+   * The block so far: cumulative cost at the end of each 5-minute slot from blockStart (the last one
+   * ends at `at`). With (at, cost) → (blockEnd, projectedCost) this draws the spend and its projection.
+   */
+  points: Array<{ at: string; cost: string }>;
+}
+
+export interface BlockProjection {
+  costPerHour: bigint;
+  projectedCost: bigint;
+  tokensPerMinute: number;
+  projectedTokens: number;
+}
+
+/**
+ * The projection arithmetic, exact on cost units (1e-4 USD): the rate runs from the block's first
+ * event to now, at least one minute so a single event is no spike, and is extended to the block's
+ * end. Costs are rounded down (integer division), tokens to the nearest token.
+ */
+export function projectBlock(block: {
+  costUnits: bigint;
+  tokens: number;
+  firstEventMs: number;
+  nowMs: number;
+  endMs: number;
+}): BlockProjection {
+  const elapsed = BigInt(Math.max(60_000, block.nowMs - block.firstEventMs));
+  const remaining = BigInt(Math.max(0, block.endMs - block.nowMs));
+  const tokensPerMs = block.tokens / Number(elapsed);
+  return {
+    costPerHour: (block.costUnits * 3_600_000n) / elapsed,
+    projectedCost: block.costUnits + (block.costUnits * remaining) / elapsed,
+    tokensPerMinute: Math.round(tokensPerMs * 60_000),
+    projectedTokens: Math.round(block.tokens + tokensPerMs * Number(remaining)),
+  };
 }
 
 /**
@@ -216,36 +255,56 @@ export async function burnRate(
       WHERE ${where({ projectId: options.projectId, from: new Date(now.getTime() - DAY_MS), to: new Date(now.getTime() + 1) })}
       ORDER BY timestamp`,
   );
-  let block: { start: number; first: number; last: number; events: number; tokens: number; cost: bigint } | undefined;
+  type Block = { start: number; first: number; last: number; events: number; tokens: number; cost: bigint };
+  let block: Block | undefined;
+  // Cost per 5-minute slot of the current block (index = slot number from its start).
+  let slots: bigint[] = [];
   for (const row of rows) {
     const at = Date.parse(`${row.ts.replace(' ', 'T').slice(0, 23)}Z`);
     if (!block || at >= block.start + BLOCK_MS || at - block.last >= BLOCK_MS) {
       const hour = Math.floor(at / 3_600_000) * 3_600_000;
       block = { start: hour, first: at, last: at, events: 0, tokens: 0, cost: 0n };
+      slots = [];
     }
+    const cost = costUnits(row.cost);
     block.last = at;
     block.events++;
     block.tokens += Number(row.tokens);
-    block.cost += costUnits(row.cost);
+    block.cost += cost;
+    const slot = Math.floor((at - block.start) / BURN_SLOT_MS);
+    slots[slot] = (slots[slot] ?? 0n) + cost;
   }
   const end = block ? block.start + BLOCK_MS : 0;
   if (!block || now.getTime() >= end) return undefined;
-  // The rate runs from the block's first event to now (at least a minute, so one event is no spike).
-  const elapsedMs = BigInt(Math.max(60_000, now.getTime() - block.first));
-  const remainingMs = BigInt(end - now.getTime());
-  const projectedCost = block.cost + (block.cost * remainingMs) / elapsedMs;
-  const tokensPerMs = block.tokens / Number(elapsedMs);
+  const projection = projectBlock({
+    costUnits: block.cost,
+    tokens: block.tokens,
+    firstEventMs: block.first,
+    nowMs: now.getTime(),
+    endMs: end,
+  });
+  const points: BurnRate['points'] = [{ at: new Date(block.start).toISOString(), cost: formatFixed(0n, COST_SCALE) }];
+  let running = 0n;
+  // The slot that contains now (a slot ending exactly now is the last one, not followed by an empty one).
+  const lastSlot = Math.max(0, Math.ceil((now.getTime() - block.start) / BURN_SLOT_MS) - 1);
+  for (let slot = 0; slot <= lastSlot; slot++) {
+    running += slots[slot] ?? 0n;
+    const slotEnd = Math.min(block.start + (slot + 1) * BURN_SLOT_MS, now.getTime());
+    points.push({ at: new Date(slotEnd).toISOString(), cost: formatFixed(running, COST_SCALE) });
+  }
   return {
     blockStart: new Date(block.start).toISOString(),
     blockEnd: new Date(end).toISOString(),
+    at: now.toISOString(),
     events: block.events,
     tokens: block.tokens,
     cost: formatFixed(block.cost, COST_SCALE),
-    tokensPerMinute: Math.round(tokensPerMs * 60_000),
-    costPerHour: formatFixed((block.cost * 3_600_000n) / elapsedMs, COST_SCALE),
-    projectedCost: formatFixed(projectedCost, COST_SCALE),
-    projectedTokens: Math.round(block.tokens + tokensPerMs * Number(remainingMs)),
-    remainingMinutes: Math.round(Number(remainingMs) / 60_000),
+    tokensPerMinute: projection.tokensPerMinute,
+    costPerHour: formatFixed(projection.costPerHour, COST_SCALE),
+    projectedCost: formatFixed(projection.projectedCost, COST_SCALE),
+    projectedTokens: projection.projectedTokens,
+    remainingMinutes: Math.round((end - now.getTime()) / 60_000),
+    points,
   };
 }
 
@@ -263,55 +322,132 @@ export interface StatusSummary {
   lastEventAt: string | null;
 }
 
+interface ModelRow {
+  model: string;
+  today: string | null;
+  week: string | null;
+  month: string | null;
+  unpriced: string | number;
+  lastEventAt: string | null;
+}
+
+/** Per-model today / week / month sums of the project's rows in [from, to), over the covering index. */
+function statusRows(
+  database: AnalyticsDatabase,
+  projectId: string,
+  bounds: { today: Date; week: Date; month: Date; from: Date; to?: Date },
+): Promise<ModelRow[]> {
+  return select<ModelRow>(
+    database,
+    sql`model,
+        SUM(CASE WHEN timestamp >= ${dt(bounds.today)} THEN total_cost ELSE 0 END) AS today,
+        SUM(CASE WHEN timestamp >= ${dt(bounds.week)} THEN total_cost ELSE 0 END) AS week,
+        SUM(CASE WHEN timestamp >= ${dt(bounds.month)} THEN total_cost ELSE 0 END) AS month,
+        SUM(CASE WHEN timestamp >= ${dt(bounds.month)} AND NOT priced THEN 1 ELSE 0 END) AS unpriced,
+        MAX(timestamp) AS lastEventAt
+      FROM token_usage
+      WHERE ${where({ projectId, from: bounds.from, to: bounds.to })}
+      GROUP BY model`,
+  );
+}
+
+function statusBounds(now: Date) {
+  const today = utcDay(now);
+  const week = utcWeekStart(now);
+  const month = utcMonthStart(now);
+  return { today, week, month, from: week < month ? week : month };
+}
+
+/** Merges per-model rows (of several ranges) into the summary; sums stay exact. */
+function summarize(rows: ModelRow[], topModels = 3): StatusSummary {
+  const byModel = new Map<string, { month: bigint; lastEventAt: string | null }>();
+  let last: string | null = null;
+  for (const r of rows) {
+    const entry = byModel.get(r.model) ?? { month: 0n, lastEventAt: null };
+    entry.month += costUnits(r.month);
+    byModel.set(r.model, entry);
+    if (r.lastEventAt && (!last || r.lastEventAt > last)) last = r.lastEventAt;
+  }
+  return {
+    today: sumCosts(rows.map((r) => r.today)),
+    week: sumCosts(rows.map((r) => r.week)),
+    month: sumCosts(rows.map((r) => r.month)),
+    topModels: [...byModel]
+      .filter(([, r]) => r.month > 0n)
+      .sort(([a, x], [b, y]) => (x.month === y.month ? a.localeCompare(b) : x.month > y.month ? -1 : 1))
+      .slice(0, topModels)
+      .map(([model, r]) => ({ model, cost: formatFixed(r.month, COST_SCALE) })),
+    unpricedEvents: rows.reduce((n, r) => n + Number(r.unpriced), 0),
+    lastEventAt: last,
+  };
+}
+
 /**
  * Today / this week / this month for the status bar in ONE aggregate over the covering index
  * (project_id, timestamp, …, model, …, total_cost, priced): a range scan of at most ~5 weeks of the
- * project's rows, no table lookups. Cheap enough to poll.
+ * project's rows, no table lookups. The status bar polls through StatusSummaryCache instead.
  */
 export async function statusSummary(
   database: AnalyticsDatabase,
   options: { projectId: string; now?: Date; topModels?: number },
 ): Promise<StatusSummary> {
-  const now = options.now ?? new Date();
-  const today = utcDay(now);
-  const week = utcWeekStart(now);
-  const month = utcMonthStart(now);
-  const from = week < month ? week : month;
-  const rows = await select<{
-    model: string;
-    today: string | null;
-    week: string | null;
-    month: string | null;
-    unpriced: string | number;
-    lastEventAt: string | null;
-  }>(
-    database,
-    sql`model,
-        SUM(CASE WHEN timestamp >= ${dt(today)} THEN total_cost ELSE 0 END) AS today,
-        SUM(CASE WHEN timestamp >= ${dt(week)} THEN total_cost ELSE 0 END) AS week,
-        SUM(CASE WHEN timestamp >= ${dt(month)} THEN total_cost ELSE 0 END) AS month,
-        SUM(CASE WHEN timestamp >= ${dt(month)} AND NOT priced THEN 1 ELSE 0 END) AS unpriced,
-        MAX(timestamp) AS lastEventAt
-      FROM token_usage
-      WHERE project_id = ${options.projectId} AND timestamp >= ${dt(from)}
-      GROUP BY model`,
-  );
-  const topModels = rows
-    .map((r) => ({ model: r.model, units: costUnits(r.month) }))
-    .filter((r) => r.units > 0n)
-    .sort((a, b) => (a.units === b.units ? a.model.localeCompare(b.model) : a.units > b.units ? -1 : 1))
-    .slice(0, options.topModels ?? 3)
-    .map((r) => ({ model: r.model, cost: formatFixed(r.units, COST_SCALE) }));
-  const last = rows.reduce<string | null>(
-    (max, r) => (r.lastEventAt && (!max || r.lastEventAt > max) ? r.lastEventAt : max),
-    null,
-  );
-  return {
-    today: sumCosts(rows.map((r) => r.today)),
-    week: sumCosts(rows.map((r) => r.week)),
-    month: sumCosts(rows.map((r) => r.month)),
-    topModels,
-    unpricedEvents: rows.reduce((n, r) => n + Number(r.unpriced), 0),
-    lastEventAt: last,
-  };
+  const bounds = statusBounds(options.now ?? new Date());
+  return summarize(await statusRows(database, options.projectId, bounds), options.topModels);
+}
+
+/** Ten minutes: the longest a past day's row written by another process without an import can go unseen. */
+export const CLOSED_DAYS_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * The status summary for polling at any volume: the closed days of this week and month (before
+ * today, UTC) are aggregated once and kept; each poll reads only today's rows (one indexed range
+ * scan) plus the newest import time. The closed part is read again when the UTC day changes, the
+ * project changes, any importer (this window, another window, the CLI) stored a batch since
+ * (token_import_offsets.updated_at moved), invalidate() is called after a local write, or it is
+ * older than CLOSED_DAYS_MAX_AGE_MS (rows for past days recorded through the API elsewhere).
+ */
+export class StatusSummaryCache {
+  private closed:
+    { projectId: string; today: number; importsAt: string | null; loadedAt: number; rows: ModelRow[] } | undefined;
+  /** How many times the closed days were aggregated (tests and diagnostics). */
+  closedLoads = 0;
+
+  constructor(private readonly maxAgeMs = CLOSED_DAYS_MAX_AGE_MS) {}
+
+  invalidate(): void {
+    this.closed = undefined;
+  }
+
+  async summary(
+    database: AnalyticsDatabase,
+    options: { projectId: string; now?: Date; topModels?: number },
+  ): Promise<StatusSummary> {
+    const now = options.now ?? new Date();
+    const bounds = statusBounds(now);
+    // A small table (one row per log file), read without the TiFlash hint meant for token_usage.
+    const [markers] = (await database.db.execute(
+      sql`SELECT MAX(updated_at) AS importsAt FROM token_import_offsets`,
+    )) as unknown as [Array<{ importsAt: string | null }>];
+    const importsAt = markers[0]?.importsAt ?? null;
+    const c = this.closed;
+    if (
+      !c ||
+      c.projectId !== options.projectId ||
+      c.today !== bounds.today.getTime() ||
+      c.importsAt !== importsAt ||
+      now.getTime() - c.loadedAt >= this.maxAgeMs
+    ) {
+      const rows = await statusRows(database, options.projectId, { ...bounds, to: bounds.today });
+      this.closedLoads++;
+      this.closed = {
+        projectId: options.projectId,
+        today: bounds.today.getTime(),
+        importsAt,
+        loadedAt: now.getTime(),
+        rows,
+      };
+    }
+    const today = await statusRows(database, options.projectId, { ...bounds, from: bounds.today });
+    return summarize([...this.closed!.rows, ...today], options.topModels);
+  }
 }

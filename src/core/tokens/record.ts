@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { inArray } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
+import { escape } from 'mysql2';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { Db } from '../../db/connection.js';
@@ -134,12 +135,44 @@ export interface InsertReport {
   duplicates: number;
 }
 
+/** The columns a prepared row fills, in the order of the bulk INSERT below. */
+const INSERT_COLUMNS = [
+  'id',
+  'projectId',
+  'provider',
+  'model',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'totalCost',
+  'priced',
+  'operationType',
+  'dashboardContext',
+  'source',
+  'gitBranch',
+  'timestamp',
+] as const satisfies ReadonlyArray<keyof TokenUsageRow>;
+const INSERT_HEAD = `INSERT IGNORE INTO token_usage (${INSERT_COLUMNS.map((c) => tokenUsage[c].name).join(', ')}) VALUES `;
+
+/**
+ * One multi-row INSERT IGNORE, escaped by the driver's own escaper. Built by hand because drizzle's
+ * builder costs ~50 µs of CPU per row (a third of an import's CPU in the profile of bench/import.ts).
+ */
+function bulkInsert(rows: TokenUsageRow[]): SQL {
+  return sql.raw(
+    INSERT_HEAD + rows.map((row) => `(${INSERT_COLUMNS.map((c) => escape(row[c] ?? null)).join(',')})`).join(','),
+  );
+}
+
 /**
  * Inserts rows, each at most once: ids already present (whatever their timestamp) and repeats
  * inside the batch are duplicates; INSERT IGNORE covers a concurrent writer of the same event.
  * Rows are validated beforehand (prepareTokenUsage), so IGNORE cannot hide a truncation.
+ * Each batch is written in primary-key order: the ids are hashes, and sorted they touch each
+ * B-tree page once per batch instead of at random.
  */
-export async function insertTokenUsageRows(db: Db, rows: TokenUsageRow[], batchSize = 1000): Promise<InsertReport> {
+export async function insertTokenUsageRows(db: Db, rows: TokenUsageRow[], batchSize = 5000): Promise<InsertReport> {
   let inserted = 0;
   let duplicates = 0;
   for (let start = 0; start < rows.length; start += batchSize) {
@@ -151,10 +184,10 @@ export async function insertTokenUsageRows(db: Db, rows: TokenUsageRow[], batchS
       .from(tokenUsage)
       .where(inArray(tokenUsage.id, [...unique.keys()]));
     for (const { id } of existing) unique.delete(id);
-    const fresh = [...unique.values()];
+    const fresh = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     let insertedNow = 0;
     if (fresh.length > 0) {
-      const [result] = await db.insert(tokenUsage).ignore().values(fresh);
+      const [result] = (await db.execute(bulkInsert(fresh))) as unknown as [{ affectedRows: number }];
       insertedNow = result.affectedRows;
     }
     inserted += insertedNow;

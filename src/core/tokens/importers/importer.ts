@@ -174,18 +174,31 @@ async function importFile(
   report.filesRead++;
 
   const parser = format.createParser(resume.parserState, file);
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 5000;
   let rows: TokenUsageRow[] = [];
   let end = resume.offset;
-  const flush = async () => {
-    if (rows.length > 0) {
-      const result = await insertTokenUsageRows(options.db, rows, batchSize);
+  let head: string | undefined;
+  // One batch is written while the next is parsed (the database and the parser then use both
+  // cores); batches are stored in order and an offset is saved only after its rows are stored.
+  let writing: Promise<void> = Promise.resolve();
+  const store = async (batch: TokenUsageRow[], offset: number, state: string | null) => {
+    if (batch.length > 0) {
+      const result = await insertTokenUsageRows(options.db, batch, batchSize);
       report.imported += result.inserted;
       report.duplicates += result.duplicates;
-      rows = [];
     }
-    await saveOffset(options.db, key, { ...identity, size: Math.max(identity.size, end) }, end, parser.state());
+    const size = Math.max(identity.size, offset);
+    head = await saveOffset(options.db, key, { ...identity, size }, offset, state, head);
     options.onBatch?.(report);
+  };
+  const flush = async () => {
+    const batch = rows;
+    rows = [];
+    const [offset, state] = [end, parser.state()];
+    await writing;
+    writing = store(batch, offset, state);
+    // Handled when awaited at the next flush; this only keeps Node from calling it unhandled meanwhile.
+    writing.catch(() => undefined);
   };
 
   for await (const line of readLines(file, resume.offset, { maxLineBytes: options.maxLineBytes })) {
@@ -231,6 +244,7 @@ async function importFile(
     if (options.signal?.aborted) break;
   }
   await flush();
+  await writing;
 }
 
 function parseSafely(parser: LineParser, text: string): LineOutcome {

@@ -84,14 +84,23 @@ export async function resumePoint(
   return { offset: stored.byteOffset, restarted: false, parserState: stored.parserState };
 }
 
+/**
+ * Stores how far a file was imported and returns the head fingerprint it stored. `knownHead`, a
+ * fingerprint this import already computed at FINGERPRINT_BYTES or more, is reused: the head of a
+ * file being appended to does not change, so it is not read and hashed again for every batch.
+ */
 export async function saveOffset(
   db: Db,
   key: OffsetKey,
   identity: FileIdentity,
   byteOffset: number,
   parserState: string | null,
-): Promise<void> {
-  const fingerprint = await headFingerprint(key.filePath, Math.min(FINGERPRINT_BYTES, byteOffset));
+  knownHead?: string,
+): Promise<string | undefined> {
+  const fingerprint =
+    knownHead !== undefined && byteOffset >= FINGERPRINT_BYTES
+      ? knownHead
+      : await headFingerprint(key.filePath, Math.min(FINGERPRINT_BYTES, byteOffset));
   const values = {
     byteOffset,
     fileSize: identity.size,
@@ -104,4 +113,5 @@ export async function saveOffset(
     .insert(tokenImportOffsets)
     .values({ source: key.source, host: key.host, pathHash: pathHash(key.filePath), filePath: key.filePath, ...values })
     .onDuplicateKeyUpdate({ set: { ...values, updatedAt: sql`CURRENT_TIMESTAMP(6)` } });
+  return byteOffset >= FINGERPRINT_BYTES ? fingerprint : undefined;
 }
