@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveActor } from '../core/actor.js';
 import {
-  approveChange,
   BinWorker,
   CAPABILITIES,
   checkWorkspaceCompliance,
@@ -17,6 +16,8 @@ import {
   submitChange,
   type ChangeSummary,
 } from '../core/bin/index.js';
+import { approveWithEstimate, estimatePropagation } from '../core/cortex/estimation.js';
+import { parsePricingOverrides, Pricing, PRICING_OVERRIDES_SETTING } from '../core/tokens/pricing.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
 
@@ -35,6 +36,16 @@ const setting = <T>(key: string, fallback: T): T =>
   vscode.workspace.getConfiguration('cockpit.bin').get<T>(key, fallback);
 const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 const actor = () => resolveActor(workspaceFolder());
+
+/** The catalog with the user's price overrides; a broken override setting falls back to the catalog. */
+function pricingFromSettings(): Pricing {
+  try {
+    const overrides = vscode.workspace.getConfiguration().get<unknown>(PRICING_OVERRIDES_SETTING, {});
+    return new Pricing(undefined, parsePricingOverrides(overrides));
+  } catch {
+    return new Pricing();
+  }
+}
 
 /**
  * Runs the Bin's worker in this window: after a submit, on demand, and then every
@@ -220,10 +231,24 @@ async function reviewCommand(cockpit: Cockpit, runner: BinRunner) {
       await vscode.window.showTextDocument(document, { preview: true });
       return;
     }
-    case 'approve':
-      await approveChange(database.db, details.id, who);
+    case 'approve': {
+      // The cost of propagating with AI is shown before the approval, and kept with it.
+      const pricing = pricingFromSettings();
+      const estimate = await estimatePropagation(database.db, details.id, { pricing });
+      if (estimate.provider) {
+        const tokens = (estimate.inputTokens + estimate.outputTokens).toLocaleString('en-US');
+        const cost = estimate.priced ? `$${estimate.cost}` : 'unpriced model';
+        const choice = await vscode.window.showInformationMessage(
+          `Approve ${details.changeType}? Propagating it with AI (${estimate.provider.provider} ${estimate.provider.model}) to ${estimate.dashboards.length} dashboard(s) is estimated at ${tokens} tokens, ${cost}.`,
+          { modal: true },
+          'Approve',
+        );
+        if (choice !== 'Approve') return;
+      }
+      await approveWithEstimate(database.db, estimate, who, { pricing });
       runner.kick();
       return;
+    }
     case 'reject': {
       const reason = await vscode.window.showInputBox({
         prompt: 'Why is this change rejected?',
