@@ -269,6 +269,22 @@ describe('Cockpit assistant host (MariaDB, loopback providers)', () => {
     assert.ok(!JSON.stringify(sent).includes(KEY), 'no response holds the key');
   });
 
+  it('shows a prompt-cache hit as saved cost (deterministic provider, same question and context)', async () => {
+    fake.reset();
+    fake.on('/anthropic', anthropicMessage('Cached answer.', { input_tokens: 1000, output_tokens: 100 }));
+    const [anthropic] = await listProviders(database.db, undefined, project.projectId);
+    await request('assistant/provider/update', { id: anthropic!.id, temperature: 0 });
+    type Turn = { turn: { cost: string; savedCost: string; cached: boolean } };
+    const first = await request<Turn>('assistant/ask', { question: 'Summarise the release' });
+    await request('assistant/clear', {});
+    const second = await request<Turn>('assistant/ask', { question: 'Summarise the release' });
+    assert.equal(fake.requestsTo('/anthropic').length, 1, 'the second answer came from the cache');
+    // 1000×3 + 100×15 per million tokens.
+    assert.deepEqual(first.turn, { ...first.turn, cost: '0.0045', savedCost: '0.0000', cached: false });
+    assert.deepEqual(second.turn, { ...second.turn, cost: '0.0000', savedCost: '0.0045', cached: true });
+    await request('assistant/clear', {});
+  });
+
   it('estimates a Bin change before approval and stores it as estimation usage and token_cost', async () => {
     const id = await submitChange(database.db, {
       projectId: project.projectId,
