@@ -17,8 +17,8 @@ import {
   type ChangeSummary,
 } from '../core/bin/index.js';
 import { approveWithEstimate, estimatePropagation } from '../core/cortex/estimation.js';
-import { parsePricingOverrides, Pricing, PRICING_OVERRIDES_SETTING } from '../core/tokens/pricing.js';
 import { registerCommand, type Cockpit } from './context.js';
+import { pricingFromSettings } from './cortex.js';
 import { describeError } from './database.js';
 
 /** What other extensions get from `vscode.extensions.getExtension('devguide.devguide-cockpit').exports`. */
@@ -36,16 +36,6 @@ const setting = <T>(key: string, fallback: T): T =>
   vscode.workspace.getConfiguration('cockpit.bin').get<T>(key, fallback);
 const workspaceFolder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 const actor = () => resolveActor(workspaceFolder());
-
-/** The catalog with the user's price overrides; a broken override setting falls back to the catalog. */
-function pricingFromSettings(): Pricing {
-  try {
-    const overrides = vscode.workspace.getConfiguration().get<unknown>(PRICING_OVERRIDES_SETTING, {});
-    return new Pricing(undefined, parsePricingOverrides(overrides));
-  } catch {
-    return new Pricing();
-  }
-}
 
 /**
  * Runs the Bin's worker in this window: after a submit, on demand, and then every

@@ -147,6 +147,11 @@ describe('Cockpit assistant host (MariaDB, loopback providers)', () => {
       (e: Error) => /Invalid apiKey: contains spaces/.test(e.message) && !e.message.includes('has space'),
     );
     await assert.rejects(request('assistant/provider/add', { provider: 'anthropic', model: 'x' }), /needs an API key/);
+    const long = `sk-${'L'.repeat(420)}`;
+    await assert.rejects(
+      request('assistant/provider/add', { provider: 'openai', model: 'gpt-test-1', apiKey: long }),
+      (e: Error) => /params\.apiKey/.test(e.message) && !e.message.includes('LLLL'),
+    );
 
     fake.on('/openai', openAiCompletion('OK'));
     const test = await request<{ ok: boolean; message: string }>('assistant/provider/test', { id: openai.id });
@@ -267,6 +272,36 @@ describe('Cockpit assistant host (MariaDB, loopback providers)', () => {
     const dump = await dumpAllTables(database);
     assert.ok(!dump.includes(KEY), 'the database holds no plaintext key');
     assert.ok(!JSON.stringify(sent).includes(KEY), 'no response holds the key');
+  });
+
+  it('stops asking for tools after 4 rounds and answers the unrun calls, so the next question still works', async () => {
+    fake.reset();
+    const toolUse = (n: number) => ({
+      body: {
+        id: `msg_loop_${n}`,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test-1',
+        content: [{ type: 'tool_use', id: `toolu_loop_${n}`, name: 'list_dashboards', input: {} }],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 50, output_tokens: 5 },
+      },
+    });
+    fake.on('/anthropic', toolUse(1), toolUse(2), toolUse(3), toolUse(4), toolUse(5));
+    const { turn, state } = await request<{
+      turn: { steps: Array<{ kind: string; label: string }> };
+      state: { conversation: { messages: Array<{ role: string; content: string }> } };
+    }>('assistant/ask', { question: 'Loop forever' });
+    assert.equal(turn.steps.filter((s) => s.kind === 'completion').length, 5, 'chat + 4 tool_call rounds');
+    assert.equal(turn.steps.filter((s) => s.kind === 'tool').length, 4);
+    assert.match(state.conversation.messages.at(-1)!.content, /Not run: the assistant reached its tool-round limit/);
+
+    fake.on('/anthropic', anthropicMessage('Back to normal.'));
+    const next = await request<{ turn: { answer: string } }>('assistant/ask', { question: 'And now?' });
+    assert.equal(next.turn.answer, 'Back to normal.');
+    const last = fake.requestsTo('/anthropic').at(-1)!.body.messages as Array<{ role: string; content: unknown }>;
+    assert.match(JSON.stringify(last.at(-2)), /tool_result.*toolu_loop_5/, 'the unrun call has its result');
+    await request('assistant/clear', {});
   });
 
   it('shows a prompt-cache hit as saved cost (deterministic provider, same question and context)', async () => {
