@@ -322,6 +322,123 @@ interface BinRequestResults {
   'bin/validatePattern': { ok: true; matches: boolean } | { ok: false; message: string };
 }
 
+// ── Cockpit assistant (issue 9) ────────────────────────────────────────────────────────────────
+// Questions go to the AI Cortex with the project's context. An API key typed in the panel travels
+// only webview → host inside `assistant/provider/add|update`; no result or notification carries
+// it back: providers are shown with `keyHint` (`••••1234`) only.
+
+const providerKind = z.enum(['anthropic', 'openai', 'azure', 'local', 'vscode-lm']);
+const providerFields = {
+  model: z.string().min(1).max(100),
+  baseUrl: z.string().max(500).nullable(),
+  /** null removes the key (update only). */
+  apiKey: z.string().max(400).nullable(),
+  temperature: z.number().min(0).max(2),
+  maxTokens: z.number().int().min(1).max(1_000_000),
+  enabled: z.boolean(),
+  priority: z.number().int().min(-1000).max(1000),
+};
+
+const assistantRequests = {
+  /** The project, its providers (keys masked) and the stored conversation. */
+  'assistant/state': z.object({}).strict(),
+  'assistant/ask': z.object({ question: z.string().min(1).max(20_000) }).strict(),
+  /** Empties the conversation (the system prompt and pinned messages stay). */
+  'assistant/clear': z.object({}).strict(),
+  'assistant/provider/add': z
+    .object({
+      provider: providerKind,
+      model: providerFields.model,
+      baseUrl: providerFields.baseUrl.optional(),
+      apiKey: z.string().max(400).optional(),
+      temperature: providerFields.temperature.optional(),
+      maxTokens: providerFields.maxTokens.optional(),
+      priority: providerFields.priority.optional(),
+    })
+    .strict(),
+  'assistant/provider/update': z
+    .object({ id: z.string().min(1).max(36), ...providerFields })
+    .partial()
+    .required({ id: true })
+    .strict(),
+  'assistant/provider/test': z.object({ id: z.string().min(1).max(36) }).strict(),
+  /** The host asks the user to confirm. */
+  'assistant/provider/delete': z.object({ id: z.string().min(1).max(36) }).strict(),
+} satisfies Record<string, z.ZodType>;
+
+/** A provider configuration as the panel sees it: never the key, only `keyHint`. */
+export interface AssistantProviderView {
+  id: string;
+  provider: 'anthropic' | 'openai' | 'azure' | 'local' | 'vscode-lm';
+  model: string;
+  baseUrl: string | null;
+  temperature: string;
+  maxTokens: number;
+  enabled: boolean;
+  priority: number;
+  /** `••••1234`, `unreadable` (wrong master key) or null when there is no key. */
+  keyHint: string | null;
+}
+
+export interface AssistantMessageView {
+  id: string;
+  role: 'user' | 'assistant' | 'tool';
+  content: string;
+  tokens: number;
+  at: string;
+  /** Assistant messages that asked for tools: their names. */
+  toolCalls?: string[];
+}
+
+export interface AssistantStepView {
+  kind: 'completion' | 'tool';
+  /** completion: `chat` or `tool_call`; tool: the tool's name. */
+  label: string;
+  ok: boolean;
+  /** completion: provider · model; tool: the (bounded) result. */
+  detail: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD, 4 decimals; null when unpriced or cached. */
+  cost: string | null;
+  /** What a prompt-cache hit saved. */
+  savedCost: string | null;
+}
+
+export interface AssistantAnswerView {
+  answer: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Total of the turn's completions (USD, 4 decimals). */
+  cost: string;
+  /** Total saved by prompt-cache hits (USD, 4 decimals); "0.0000" when none. */
+  savedCost: string;
+  cached: boolean;
+  steps: AssistantStepView[];
+}
+
+export interface AssistantState {
+  /** Null when the workspace maps to no Cockpit project (`problem` says what to do). */
+  project: { id: string; name: string } | null;
+  problem: string | null;
+  /** The active dashboard the answers are about. */
+  dashboard: string | null;
+  providers: AssistantProviderView[];
+  conversation: { messages: AssistantMessageView[]; currentTokens: number; maxTokens: number } | null;
+}
+
+interface AssistantRequestResults {
+  'assistant/state': AssistantState;
+  'assistant/ask': { turn: AssistantAnswerView; state: AssistantState };
+  'assistant/clear': AssistantState;
+  'assistant/provider/add': AssistantState;
+  'assistant/provider/update': AssistantState;
+  'assistant/provider/test': { ok: boolean; message: string; durationMs: number | null };
+  'assistant/provider/delete': AssistantState;
+}
+
 /** Largest inbound message the host accepts (serialized), so a hostile webview cannot exhaust memory. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
@@ -431,6 +548,7 @@ export const requests = {
   ...extensionRequests,
   ...tokenRequests,
   ...binRequests,
+  ...assistantRequests,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestMethod = keyof typeof requests;
@@ -462,7 +580,8 @@ export interface CockpitState {
 type Done = { ok: true };
 
 /** What each request answers. */
-export interface RequestResults extends ExtensionRequestResults, TokenRequestResults, BinRequestResults {
+export interface RequestResults
+  extends ExtensionRequestResults, TokenRequestResults, BinRequestResults, AssistantRequestResults {
   'view/ready': { view: string };
   'cockpit/state': CockpitState;
   'database/connect': { connected: boolean };

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveActor } from '../core/actor.js';
 import {
-  approveChange,
   BinWorker,
   CAPABILITIES,
   checkWorkspaceCompliance,
@@ -17,7 +16,9 @@ import {
   submitChange,
   type ChangeSummary,
 } from '../core/bin/index.js';
+import { approveWithEstimate, estimatePropagation } from '../core/cortex/estimation.js';
 import { registerCommand, type Cockpit } from './context.js';
+import { pricingFromSettings } from './cortex.js';
 import { describeError } from './database.js';
 
 /** What other extensions get from `vscode.extensions.getExtension('devguide.devguide-cockpit').exports`. */
@@ -220,10 +221,24 @@ async function reviewCommand(cockpit: Cockpit, runner: BinRunner) {
       await vscode.window.showTextDocument(document, { preview: true });
       return;
     }
-    case 'approve':
-      await approveChange(database.db, details.id, who);
+    case 'approve': {
+      // The cost of propagating with AI is shown before the approval, and kept with it.
+      const pricing = pricingFromSettings();
+      const estimate = await estimatePropagation(database.db, details.id, { pricing });
+      if (estimate.provider) {
+        const tokens = (estimate.inputTokens + estimate.outputTokens).toLocaleString('en-US');
+        const cost = estimate.priced ? `$${estimate.cost}` : 'unpriced model';
+        const choice = await vscode.window.showInformationMessage(
+          `Approve ${details.changeType}? Propagating it with AI (${estimate.provider.provider} ${estimate.provider.model}) to ${estimate.dashboards.length} dashboard(s) is estimated at ${tokens} tokens, ${cost}.`,
+          { modal: true },
+          'Approve',
+        );
+        if (choice !== 'Approve') return;
+      }
+      await approveWithEstimate(database.db, estimate, who, { pricing });
       runner.kick();
       return;
+    }
     case 'reject': {
       const reason = await vscode.window.showInputBox({
         prompt: 'Why is this change rejected?',

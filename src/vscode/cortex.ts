@@ -19,6 +19,7 @@ import {
 import { rotateMasterKey } from '../core/cortex/rotation.js';
 import { ProviderError, type ProviderClient, type ProviderResponse, type WireRequest } from '../core/cortex/types.js';
 import { tokenUsageRecorder } from '../core/cortex/usage.js';
+import { parsePricingOverrides, Pricing, PRICING_OVERRIDES_SETTING } from '../core/tokens/pricing.js';
 import type { SessionTokenProvider } from '../core/cortex/tools.js';
 import { registerCommand, type Cockpit } from './context.js';
 
@@ -119,6 +120,18 @@ export function vscodeLanguageModelClient(): ProviderClient {
 export const vscodeSessionTokens: SessionTokenProvider = async (provider, scopes) =>
   (await vscode.authentication.getSession(provider, scopes, { createIfNone: true }))?.accessToken;
 
+/** The catalog with the user's price overrides; a broken override setting falls back to the catalog. */
+export function pricingFromSettings(): Pricing {
+  try {
+    return new Pricing(
+      undefined,
+      parsePricingOverrides(vscode.workspace.getConfiguration().get(PRICING_OVERRIDES_SETTING)),
+    );
+  } catch {
+    return new Pricing();
+  }
+}
+
 /** The Cortex of this window, built on demand with the settings of `cockpit.ai.*`. */
 export async function createCortex(
   cockpit: Cockpit,
@@ -130,8 +143,7 @@ export async function createCortex(
     db: database.db,
     box: await keys.box(),
     actor: await resolveActor(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
-    // Stand-in until the token recording/pricing service is wired in (see the AI Cortex report).
-    usage: tokenUsageRecorder(database.db),
+    usage: tokenUsageRecorder(database.db, pricingFromSettings()),
     clients: { 'vscode-lm': vscodeLanguageModelClient() },
     timeoutMs: settings.get<number>('requestTimeoutSeconds', 60) * 1000,
     cacheTtlSeconds: settings.get<number>('cacheTtlDays', 7) * 86_400,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
 import { registerCortex } from './cortex.js';
+import { registerAssistant } from './assistant.js';
 import { registerBin, type BinApi } from './bin.js';
 import { BinPanel } from './bin-view.js';
 import { registerDatabaseCommands } from './database-commands.js';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): CockpitApi {
   registerTime(cockpit);
   registerWatcher(cockpit);
   registerCortex(cockpit);
+  registerAssistant(cockpit);
   registerExtensions(cockpit);
   registerCockpit(cockpit);
   const tokens = registerTokens(cockpit);

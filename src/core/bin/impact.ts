@@ -106,6 +106,8 @@ export interface ImpactAnalysis {
   dashboardCount: number;
   moduleCount: number;
   highImpact: boolean;
+  /** Set when approved with AI taking part: estimated tokens per dashboard id (src/core/cortex/estimation.ts). */
+  aiTokens?: Record<string, number>;
 }
 
 export function subscriptionMatches(s: CompiledSubscription, changeType: string, payload: unknown): boolean {

@@ -615,6 +615,7 @@ export class BinWorker {
     const snapshot = await this.readState(tx, plans, false);
     const planned = this.applyAll(plans, snapshot, now);
 
+    const impacts = new Map(plans.map((p) => [p.change.id, p.impact]));
     const inserts: Array<typeof propagationLog.$inferInsert> = [];
     const retried: Array<{ changeId: string; outcome: DashboardOutcome }> = [];
     for (const [changeId, results] of planned.outcomes) {
@@ -628,7 +629,7 @@ export class BinWorker {
             propagationType: outcome.action,
             status: outcome.status,
             errorMessage: outcome.message,
-            tokenCost: 0,
+            tokenCost: impacts.get(changeId)?.aiTokens?.[outcome.dashboardId] ?? 0,
             durationMs: Math.round(performance.now() - started),
           });
         } else {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { dashboards, profiles, tokenUsage } from '../../db/schema/index.js';
+import { submitChange } from '../bin/submit.js';
 import { CockpitError, invalid } from '../errors.js';
 import type { BuiltinTool, ToolContext } from './tools.js';
 
@@ -11,8 +12,28 @@ import type { BuiltinTool, ToolContext } from './tools.js';
 const MAX_FILE_BYTES = 256 * 1024;
 
 /**
- * The seeded system tools that need only the database and the workspace folder. `submit_bin_change`
- * belongs to the Bin and is added by whoever wires the Bin in.
+ * `submit_bin_change`: the change goes through the Bin's own door (validation of the input, the
+ * project and source module checked, audited) as a PENDING change; the worker validates it later.
+ * `actor` names who the assistant acts for, e.g. `assistant:dev@example.com`.
+ */
+export function binBuiltins(db: Db, actor: string): Record<string, BuiltinTool> {
+  return {
+    async submit_bin_change(args, context) {
+      const id = await submitChange(db, {
+        projectId: context.projectId,
+        changeType: String(args.changeType),
+        sourceModuleId: context.moduleId ?? null,
+        payload: args.payload,
+        actor,
+      });
+      return { id, status: 'PENDING' };
+    },
+  };
+}
+
+/**
+ * The seeded system tools that need only the database and the workspace folder; the Bin's
+ * `submit_bin_change` is in `binBuiltins`, added where an actor is known.
  */
 export function coreBuiltins(db: Db): Record<string, BuiltinTool> {
   return {
