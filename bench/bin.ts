@@ -164,7 +164,8 @@ async function main() {
 
     const workers = Array.from({ length: WORKERS }, (_, i) =>
       fork(path.join(__dirname, 'bin-worker.ts'), [url, `bench-${i}`, String(BATCH)], {
-        execArgv: ['--import', 'tsx'],
+        // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the workers.
+        execArgv: ['--import', 'tsx', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       }),
     );
     const reports = workers.map(
