@@ -27,6 +27,8 @@ async function main() {
   const used = process.cpuUsage(cpu);
   process.send?.({ ...total, idle, busyMs, cpuMs: (used.user + used.system) / 1000 });
   await database.close();
+  // The IPC channel keeps both processes alive: let go so the worker (and then the bench) exits.
+  process.disconnect?.();
 }
 
 main().catch((error) => {

@@ -23,7 +23,7 @@ const CHANGES = Number(process.env.BENCH_CHANGES ?? 10_000);
 const DASHBOARDS = 50;
 const GROUPS = 10; // dashboard d subscribes to group d % 10: 5 dashboards per change
 const WORKERS = 2;
-const BATCH = Number(process.env.BENCH_BATCH ?? 200);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
 const SUBMIT_BATCH = 200;
 const actor = 'bench@example.com';
 
@@ -35,7 +35,7 @@ async function rows<T>(database: Database, query: ReturnType<typeof sql>): Promi
   return result;
 }
 
-async function setUp(database: Database) {
+export async function setUp(database: Database) {
   const db = database.db;
   await db.insert(projects).values({ id: 'bench-project', name: 'bench', ownerUserId: actor });
   await db.insert(profiles).values({ id: 'bench-profile', projectId: 'bench-project', name: 'Builder' });
@@ -135,7 +135,7 @@ async function setUp(database: Database) {
   return moduleIds;
 }
 
-function change(i: number): SubmitChangeInput {
+export function change(i: number): SubmitChangeInput {
   return {
     projectId: 'bench-project',
     changeType: 'bench.changed',
@@ -164,7 +164,8 @@ async function main() {
 
     const workers = Array.from({ length: WORKERS }, (_, i) =>
       fork(path.join(__dirname, 'bin-worker.ts'), [url, `bench-${i}`, String(BATCH)], {
-        execArgv: ['--import', 'tsx'],
+        // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the workers.
+        execArgv: ['--import', 'tsx', ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       }),
     );
     const reports = workers.map(
@@ -306,7 +307,10 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// Imported (bench/bin-phases.ts) for its fixtures: run only when started as the benchmark.
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

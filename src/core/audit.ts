@@ -1,6 +1,7 @@
 import { desc, and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { auditLogs } from '../db/schema/index.js';
+import { insertRows } from './bulk.js';
 import { safeMessage } from './errors.js';
 
 /** A transaction or the database: audit rows are written in the same transaction as the change. */
@@ -32,8 +33,9 @@ export async function writeAudit(executor: Executor, entry: AuditEntry): Promise
 
 /** Many audit rows in one INSERT, for batch work (the Bin's worker). */
 export async function writeAudits(executor: Executor, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await executor.insert(auditLogs).values(
+  await insertRows(
+    executor,
+    auditLogs,
     entries.map((entry) => ({
       userId: entry.userId,
       action: entry.action,

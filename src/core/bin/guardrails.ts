@@ -9,8 +9,9 @@ import { guardrails, guardrailSeverities, projects } from '../../db/schema/index
 import { audited } from '../audit.js';
 import { invalid, notFound } from '../errors.js';
 import { parseInput } from './input.js';
-import { leaves, parseJsonPath, selectJsonPath, withValueAt, type PathSegment } from './json-path.js';
+import { leaves, parseJsonPath, selectJsonPath, withValueAt, type Leaf, type PathSegment } from './json-path.js';
 import { compilePattern } from './regex.js';
+import { remembered } from './remembered.js';
 
 export type Severity = (typeof guardrailSeverities)[number];
 export const GUARDRAIL_KINDS = [
@@ -61,6 +62,8 @@ export interface ChangeUnderTest {
   payload: unknown;
   /** UTF-8 size of the payload's JSON. */
   bytes: number;
+  /** `leaves(payload)` when the caller has them already (computed once per change). */
+  leaves?: Leaf[];
 }
 
 export interface GuardrailOutcome {
@@ -97,23 +100,25 @@ const SECRET_PATTERNS: Array<[string, string]> = [
   ],
 ];
 /** Keys whose string value is a secret whatever it looks like. */
-const SECRET_KEY = picomatch(
-  [
-    'password',
-    'passwd',
-    'secret',
-    '*_secret',
-    '*Secret',
-    'api_key',
-    'apiKey',
-    'api-key',
-    '*_token',
-    '*Token',
-    'token',
-    'private_key',
-    'privateKey',
-  ],
-  { nocase: true },
+const SECRET_KEY = remembered(
+  picomatch(
+    [
+      'password',
+      'passwd',
+      'secret',
+      '*_secret',
+      '*Secret',
+      'api_key',
+      'apiKey',
+      'api-key',
+      '*_token',
+      '*Token',
+      'token',
+      'private_key',
+      'privateKey',
+    ],
+    { nocase: true },
+  ),
 );
 
 interface SecretMatcher {
@@ -137,11 +142,11 @@ function secretMatcher(extra: string[]): SecretMatcher {
   return matcher;
 }
 
-function scanSecrets(payload: unknown, extra: string[]): GuardrailOutcome {
+function scanSecrets(payload: unknown, payloadLeaves: Leaf[], extra: string[]): GuardrailOutcome {
   const matcher = secretMatcher(extra);
   const found: Array<{ path: string; kind: string }> = [];
   let redacted = payload;
-  for (const leaf of leaves(payload)) {
+  for (const leaf of payloadLeaves) {
     if (typeof leaf.value !== 'string' || leaf.value.length === 0) continue;
     if (leaf.key !== undefined && SECRET_KEY(leaf.key) && leaf.value.length >= 8) {
       found.push({ path: leaf.path, kind: `value of "${leaf.key}"` });
@@ -206,14 +211,30 @@ function compileSchema(schema: Record<string, unknown>): ValidateFunction {
 }
 
 /** Values under path-like keys (`path`, `file`, `*_path`, `files`, …) when no paths are configured. */
-const PATH_KEYS = picomatch(['path', 'file', 'paths', 'files', '*_path', '*Path', '*_file', 'filePath']);
+const PATH_KEYS = remembered(picomatch(['path', 'file', 'paths', 'files', '*_path', '*Path', '*_file', 'filePath']));
 
 function normalizePath(path: string): string {
   return path.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
-/** The compiled form of a row, or a rule that reports why its configuration is unusable. */
+const compiledGuardrails = new Map<string, CompiledGuardrail>();
+
+/**
+ * The compiled form of a row, or a rule that reports why its configuration is unusable. Cached per
+ * rule version (id + configuration): the worker loads the rules every batch, and compiling them
+ * (zod, re2js, ajv) costs more than validating a batch.
+ */
 export function compileGuardrail(row: GuardrailRow): CompiledGuardrail {
+  const cacheKey = `${row.id}\u0000${JSON.stringify(row.configuration)}`;
+  const cached = compiledGuardrails.get(cacheKey);
+  if (cached) return { ...cached, row };
+  const compiled = compileConfiguration(row);
+  if (compiledGuardrails.size > 1000) compiledGuardrails.clear();
+  compiledGuardrails.set(cacheKey, compiled);
+  return compiled;
+}
+
+function compileConfiguration(row: GuardrailRow): CompiledGuardrail {
   let config: GuardrailConfiguration;
   try {
     config = checkConfiguration(row.configuration);
@@ -221,12 +242,15 @@ export function compileGuardrail(row: GuardrailRow): CompiledGuardrail {
     const message = `The rule's configuration is unusable: ${(error as Error).message}`;
     return { row, kind: 'invalid', appliesTo: () => true, evaluate: () => ({ passed: false, message }) };
   }
-  const typeFilter = config.changeTypes?.length ? picomatch(config.changeTypes) : () => true;
+  const typeFilter = config.changeTypes?.length ? remembered(picomatch(config.changeTypes)) : () => true;
   const base = { row, kind: config.kind, appliesTo: (changeType: string) => typeFilter(changeType) };
   switch (config.kind) {
     case 'secret_scan': {
       const extra = config.patterns ?? [];
-      return { ...base, evaluate: (change) => scanSecrets(change.payload, extra) };
+      return {
+        ...base,
+        evaluate: (change) => scanSecrets(change.payload, change.leaves ?? leaves(change.payload), extra),
+      };
     }
     case 'max_size':
       return {
@@ -257,10 +281,10 @@ export function compileGuardrail(row: GuardrailRow): CompiledGuardrail {
       const selectors = config.paths?.map((p, i) => parseJsonPath(p, `configuration.paths.${i}`));
       return {
         ...base,
-        evaluate: ({ payload }) => {
+        evaluate: ({ payload, leaves: known }) => {
           const candidates = selectors
             ? selectors.flatMap((s) => selectJsonPath(payload, s))
-            : leaves(payload)
+            : (known ?? leaves(payload))
                 .filter((l) => l.key !== undefined && PATH_KEYS(l.key))
                 .map((l) => ({ path: l.path, value: l.value }));
           for (const { path, value } of candidates) {

@@ -4,7 +4,8 @@ import * as z from 'zod';
 import { dashboards, modules, profiles } from '../../db/schema/index.js';
 import type { Executor } from '../audit.js';
 import { asJson, parseInput } from './input.js';
-import { parseJsonPath, selectJsonPath, type PathSegment } from './json-path.js';
+import { parseJsonPath, selectValues, type PathSegment } from './json-path.js';
+import { remembered } from './remembered.js';
 
 /** A dashboard is high-impact territory beyond this many affected dashboards. */
 export const HIGH_IMPACT_DASHBOARDS = 3;
@@ -36,7 +37,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
 function compileSubscription(entry: Subscription, field: string): CompiledSubscription {
   const { changeType, filter } = typeof entry === 'string' ? { changeType: entry, filter: undefined } : entry;
   return {
-    matchesType: picomatch(changeType),
+    matchesType: remembered(picomatch(changeType)),
     filters: Object.entries(filter ?? {}).map(([path, expected], i) => {
       const segments = parseJsonPath(path, `${field}.filter.${i}`);
       if (typeof expected === 'string' && GLOB_CHARS.test(expected)) {
@@ -111,9 +112,7 @@ export interface ImpactAnalysis {
 }
 
 export function subscriptionMatches(s: CompiledSubscription, changeType: string, payload: unknown): boolean {
-  return (
-    s.matchesType(changeType) && s.filters.every((f) => selectJsonPath(payload, f.path).some((v) => f.accepts(v.value)))
-  );
+  return s.matchesType(changeType) && s.filters.every((f) => selectValues(payload, f.path).some((v) => f.accepts(v)));
 }
 
 /** The dashboards and modules a change reaches; a module never receives its own change. */

@@ -50,6 +50,15 @@ export interface Located {
 
 /** Every value the path selects, with its concrete path. */
 export function selectJsonPath(root: unknown, segments: PathSegment[]): Located[] {
+  return select(root, segments).map(({ trail, value }) => ({ path: formatJsonPath(trail), value }));
+}
+
+/** Every value the path selects (no paths formatted: subscriptions test thousands of changes). */
+export function selectValues(root: unknown, segments: PathSegment[]): unknown[] {
+  return select(root, segments).map((s) => s.value);
+}
+
+function select(root: unknown, segments: PathSegment[]): Array<{ trail: Array<string | number>; value: unknown }> {
   let current: Array<{ trail: Array<string | number>; value: unknown }> = [{ trail: [], value: root }];
   for (const segment of segments) {
     const next: typeof current = [];
@@ -67,7 +76,7 @@ export function selectJsonPath(root: unknown, segments: PathSegment[]): Located[
     }
     current = next;
   }
-  return current.map(({ trail, value }) => ({ path: formatJsonPath(trail), value }));
+  return current;
 }
 
 export interface Leaf {

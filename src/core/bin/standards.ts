@@ -11,6 +11,7 @@ import { suggestFileName, suggestName, suggestTimestamp, suggestVersion } from '
 import { driverCode, parseInput } from './input.js';
 import type { Leaf } from './json-path.js';
 import { compilePattern } from './regex.js';
+import { remembered } from './remembered.js';
 
 export type StandardCategory = (typeof standardCategories)[number];
 export type EnforcementLevel = (typeof enforcementLevels)[number];
@@ -27,7 +28,7 @@ export const DEFAULT_TARGETS: Record<StandardCategory, string> = {
 };
 
 /** Payload keys whose values are file paths (checked by their file name under `@file`). */
-const PATH_KEY = picomatch(['path', 'file', '*_path', '*Path', '*_file', 'filePath', 'files', 'paths']);
+const PATH_KEY = remembered(picomatch(['path', 'file', '*_path', '*Path', '*_file', 'filePath', 'files', 'paths']));
 const KEY_GLOB = /^[A-Za-z0-9_*?.\-[\]]{1,100}$/;
 
 export interface Targets {
@@ -56,8 +57,8 @@ export function parseTargets(
     else if (KEY_GLOB.test(entry)) globs.push(entry);
     else throw invalid(`${field}: "${entry}" is neither a key glob (e.g. *_at) nor @file / @tag.`, field);
   }
-  const matcher = globs.length > 0 ? picomatch(globs) : () => false;
-  return { text: entries.join(','), key: (key) => matcher(key), file, tag };
+  const matcher = globs.length > 0 ? remembered(picomatch(globs)) : () => false;
+  return { text: entries.join(','), key: matcher, file, tag };
 }
 
 export interface StandardRow {

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { Db } from '../../db/connection.js';
 import { dashboards, modules, profiles, projects, syncBuffer } from '../../db/schema/index.js';
 import { writeAudits, type AuditEntry } from '../audit.js';
+import { insertRows } from '../bulk.js';
 import { invalid, notFound } from '../errors.js';
 import { parseInput } from './input.js';
 
@@ -102,7 +103,9 @@ export async function submitChanges(db: Db, inputs: SubmitChangeInput[]): Promis
   });
   await checkReferences(db, rows);
   await db.transaction(async (tx) => {
-    await tx.insert(syncBuffer).values(
+    await insertRows(
+      tx,
+      syncBuffer,
       rows.map((r) => ({
         id: r.id,
         projectId: r.projectId,

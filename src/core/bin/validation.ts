@@ -70,6 +70,8 @@ export function validateChange(
   const results: RuleResult[] = [];
   let payload = change.payload;
   let redacted = false;
+  // Walked once and shared by every rule; again only after a redaction changed the payload.
+  let payloadLeaves = leaves(payload);
 
   for (const guardrail of rules.guardrails) {
     const { row } = guardrail;
@@ -84,9 +86,15 @@ export function validateChange(
       results.push({ ...base, status: 'pass', message: 'Not applicable to this change type.' });
       continue;
     }
-    const outcome = guardrail.evaluate({ changeType: change.changeType, payload, bytes: change.bytes });
+    const outcome = guardrail.evaluate({
+      changeType: change.changeType,
+      payload,
+      bytes: change.bytes,
+      leaves: payloadLeaves,
+    });
     if (outcome.redactedPayload !== undefined) {
       payload = outcome.redactedPayload;
+      payloadLeaves = leaves(payload);
       redacted = true;
     }
     // auto_reject rejects at any severity (the seeded HIGH max-size rule relies on it); other
@@ -96,7 +104,6 @@ export function validateChange(
   }
 
   const violations: ViolationDraft[] = [];
-  const payloadLeaves = leaves(payload);
   for (const standard of rules.standards) {
     const { row } = standard;
     const base = { type: 'standard' as const, id: row.id, name: row.standardName, level: row.enforcementLevel };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { and, asc, eq, inArray, isNull, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import {
   capabilities,
@@ -12,6 +12,7 @@ import {
   syncBuffer,
 } from '../../db/schema/index.js';
 import { writeAudits, type AuditEntry, type Executor } from '../audit.js';
+import { caseById, inIds, insertRows } from '../bulk.js';
 import { compileGuardrail, type GuardrailRow } from './guardrails.js';
 import { handlerFor, HandlerError, type PropagatedChange } from './handlers.js';
 import { analyseImpact, loadSubscribers, type ImpactAnalysis } from './impact.js';
@@ -123,14 +124,6 @@ const affectedRows = (result: unknown): number => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unique = <T>(values: T[]) => [...new Set(values)];
-
-/** `CASE id WHEN ? THEN ? … END` over the rows, for one UPDATE of many rows with different values. */
-function caseById<T extends { id: string }>(column: Column, rows: T[], value: (row: T) => unknown): SQL {
-  return sql`CASE ${column} ${sql.join(
-    rows.map((r) => sql`WHEN ${r.id} THEN ${value(r)}`),
-    sql` `,
-  )} END`;
-}
 
 const leaseFree = or(isNull(syncBuffer.leaseExpiresAt), lt(syncBuffer.leaseExpiresAt, sql`NOW(6)`));
 
@@ -321,7 +314,9 @@ export class BinWorker {
         };
       }
       const payload = asJson(change.payload);
-      const bytes = Buffer.byteLength(JSON.stringify(payload), 'utf8');
+      // MariaDB returns the stored JSON text: its size is the payload's, no need to serialize again.
+      const json = typeof change.payload === 'string' ? change.payload : JSON.stringify(payload);
+      const bytes = Buffer.byteLength(json, 'utf8');
       const validation = validateChange(
         { changeType: change.changeType, payload, bytes },
         rules.get(change.projectId)!,
@@ -384,7 +379,7 @@ export class BinWorker {
     const counts = emptyReport();
     const started = performance.now();
     const propagating = plans.filter((p) => p.propagate);
-    const { outcomes, lockAndApply } = await this.propagate(tx, propagating, started);
+    const outcomes = await this.propagate(tx, propagating, started);
 
     // The changes' new state, fenced by the lease: a worker whose lease was taken over writes nothing.
     interface Final {
@@ -436,7 +431,7 @@ export class BinWorker {
           .set(set)
           .where(
             and(
-              inArray(
+              inIds(
                 syncBuffer.id,
                 rows.map((r) => r.id),
               ),
@@ -516,37 +511,39 @@ export class BinWorker {
     }
     await writeAudits(tx, audits);
 
-    await lockAndApply();
     await this.options.beforeCommit?.(plans.map((p) => p.change.id));
     return counts;
   }
 
-  /** What propagation reads: module configurations, granted capabilities, earlier log rows. */
-  private async readState(tx: Executor, plans: Plan[], lock: boolean): Promise<PropagationState> {
+  /**
+   * What propagation reads: the modules, locked FOR UPDATE in id order (two workers lock shared
+   * modules in the same order and never deadlock), granted capabilities, earlier log rows.
+   */
+  private async readState(tx: Executor, plans: Plan[]): Promise<PropagationState> {
     const moduleIds = unique(
       plans.flatMap((p) => p.impact.dashboards.flatMap((d) => d.modules.map((m) => m.id))),
     ).sort();
-    const select = () =>
-      tx
-        .select({
-          id: modules.id,
-          name: modules.name,
-          moduleType: modules.moduleType,
-          configuration: modules.configuration,
-        })
-        .from(modules)
-        .where(inArray(modules.id, moduleIds))
-        .orderBy(asc(modules.id));
-    // FOR UPDATE in id order: two workers lock shared modules in the same order, never deadlocking.
-    const moduleRows = moduleIds.length === 0 ? [] : await (lock ? select().for('update') : select());
-    if (lock) return { modules: moduleRows, granted: new Set(), prior: new Map() };
+    const moduleRows =
+      moduleIds.length === 0
+        ? []
+        : await tx
+            .select({
+              id: modules.id,
+              name: modules.name,
+              moduleType: modules.moduleType,
+              configuration: modules.configuration,
+            })
+            .from(modules)
+            .where(inIds(modules.id, moduleIds))
+            .orderBy(asc(modules.id))
+            .for('update');
     const grants =
       moduleIds.length === 0
         ? []
         : await tx
             .select({ moduleId: capabilities.moduleId, capabilityType: capabilities.capabilityType })
             .from(capabilities)
-            .where(and(inArray(capabilities.moduleId, moduleIds), eq(capabilities.granted, true)));
+            .where(and(inIds(capabilities.moduleId, moduleIds), eq(capabilities.granted, true)));
     const prior = await tx
       .select({
         syncBufferId: propagationLog.syncBufferId,
@@ -555,7 +552,7 @@ export class BinWorker {
       })
       .from(propagationLog)
       .where(
-        inArray(
+        inIds(
           propagationLog.syncBufferId,
           plans.map((p) => p.change.id),
         ),
@@ -601,24 +598,23 @@ export class BinWorker {
   }
 
   /**
-   * Propagation in three steps inside the batch transaction. (1) Plan the outcome of every
-   * (change, dashboard) on a consistent snapshot. (2) Write the propagation_log rows: a plain
-   * INSERT, so if another worker committed the same (change, dashboard) meanwhile the unique key
-   * fails it and the whole transaction rolls back. (3) Last, so two workers hold them only
-   * briefly, lock the modules FOR UPDATE, apply the handlers to their latest configurations and
-   * check the outcomes are still those logged (else redo the batch).
+   * Propagation inside the batch transaction: lock the affected modules, run the handlers over
+   * their configurations in memory (each parsed once), write the propagation_log rows, then each
+   * changed module once. The log rows are plain INSERTs: if another worker committed the same
+   * (change, dashboard) meanwhile, the unique key fails and the whole transaction rolls back.
+   * The module locks are taken first and held to COMMIT; the CPU work (validation, impact) is
+   * done before the transaction, so a second worker waits only for the other's statements.
    */
   private async propagate(tx: Executor, plans: Plan[], started: number) {
-    const outcomes = new Map<string, DashboardOutcome[]>();
-    if (plans.length === 0) return { outcomes, lockAndApply: async () => undefined };
+    if (plans.length === 0) return new Map<string, DashboardOutcome[]>();
     const now = new Date().toISOString();
-    const snapshot = await this.readState(tx, plans, false);
-    const planned = this.applyAll(plans, snapshot, now);
+    const state = await this.readState(tx, plans);
+    const { outcomes, dirty } = this.applyAll(plans, state, now);
 
     const impacts = new Map(plans.map((p) => [p.change.id, p.impact]));
     const inserts: Array<typeof propagationLog.$inferInsert> = [];
     const retried: Array<{ changeId: string; outcome: DashboardOutcome }> = [];
-    for (const [changeId, results] of planned.outcomes) {
+    for (const [changeId, results] of outcomes) {
       for (const outcome of results) {
         if (outcome.previous === 'SUCCESS') continue;
         if (outcome.previous === undefined) {
@@ -637,7 +633,7 @@ export class BinWorker {
         }
       }
     }
-    for (let i = 0; i < inserts.length; i += 1000) await tx.insert(propagationLog).values(inserts.slice(i, i + 1000));
+    await insertRows(tx, propagationLog, inserts);
     for (const { changeId, outcome } of retried) {
       const updated = affectedRows(
         await tx
@@ -660,25 +656,18 @@ export class BinWorker {
       if (updated !== 1) throw new PropagationRace();
     }
 
-    const lockAndApply = async () => {
-      const latest = await this.readState(tx, plans, true);
-      const applied = this.applyAll(plans, { ...snapshot, modules: latest.modules }, now);
-      for (const [changeId, results] of applied.outcomes) {
-        const expected = planned.outcomes.get(changeId)!;
-        if (results.some((r, i) => r.status !== expected[i]!.status)) throw new PropagationRace();
-      }
-      if (applied.dirty.length === 0) return;
+    if (dirty.length > 0) {
       await tx
         .update(modules)
-        .set({ configuration: caseById(modules.id, applied.dirty, (m) => JSON.stringify(m.configuration)) })
+        .set({ configuration: caseById(modules.id, dirty, (m) => JSON.stringify(m.configuration)) })
         .where(
-          inArray(
+          inIds(
             modules.id,
-            applied.dirty.map((m) => m.id),
+            dirty.map((m) => m.id),
           ),
         );
-    };
-    return { outcomes: planned.outcomes, lockAndApply };
+    }
+    return outcomes;
   }
 
   /** All modules of one dashboard receive the change, or none does (the dashboard FAILED). */
