@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     console.log(
       `Touched ${files} files in ${Math.round(touchedMs)} ms; every row committed after ${Math.round(watcherMs)} ms ` +
         `(${Math.round(rowsPerSecond)} rows/s); ${stats.statements} INSERT statements, ${git.processes} git processes, ` +
-        `${watcher.stats.events} chokidar events in ${watcher.stats.batches} batches.`,
+        `${watcher.stats.events} directory events in ${watcher.stats.batches} batches, ${watcher.stats.rescans} rescan(s) finding ${watcher.stats.rescued} path(s).`,
     );
     console.log(
       `Raw ceiling: ${storedRows.length} rows in ${Math.round(rawMs)} ms (${Math.round(rawRowsPerSecond)} rows/s, ${Math.ceil(storedRows.length / RAW_BATCH_ROWS)} statements).`,
@@ -185,6 +185,10 @@ async function main(): Promise<void> {
       peak_rss_mb: mb(rssWatcherPeak).toFixed(0),
       rss_growth_mb: mb(rssWatcherPeak - rssBefore).toFixed(0),
       rss_growth_after_ready_mb: mb(rssWatcherPeak - rssReady).toFixed(0),
+      events: watcher.stats.events,
+      rescans: watcher.stats.rescans,
+      rescued: watcher.stats.rescued,
+      load: os.loadavg()[0]!.toFixed(1),
     };
     console.log(
       Object.entries(figures)
