@@ -27,7 +27,7 @@ export interface FolderWatcherOptions extends CaptureTarget {
    * drops the overflow notice), so the rescan finds what was never reported.
    */
   rescanAfterEvents?: number;
-  /** Quiet time after such a burst before the rescan starts. */
+  /** Quiet time after such a burst before the rescan starts (once its rows are committed). */
   rescanQuietMs?: number;
   log?: { info(message: string): void; warn(message: string): void };
 }
@@ -216,7 +216,8 @@ export class FolderWatcher {
         !everything &&
         this.eventsSinceRescan >= this.rescanAfterEvents &&
         this.pending.size === 0 &&
-        now - this.lastEventAt >= this.rescanQuietMs
+        now - this.lastEventAt >= this.rescanQuietMs &&
+        this.writerSettled()
       ) {
         this.eventsSinceRescan = 0;
         this.stats.rescans++;
@@ -234,6 +235,12 @@ export class FolderWatcher {
       if (due.length === 0) return;
       await this.capture(due);
     }
+  }
+
+  /** The burst's rows are committed (or the database is down): a rescan now does not slow their inserts. */
+  private writerSettled(): boolean {
+    const { writer } = this.options;
+    return writer.databaseDown || writer.statistics.pending === 0;
   }
 
   /** lstat each path, classify it against `known`, record what changed. */
