@@ -101,18 +101,23 @@ export async function captureRows(target: CaptureTarget, events: readonly FileEv
   );
 }
 
-/** Files under `root`, in batches, never entering an excluded directory (so nothing in it is read or statted). */
+/**
+ * Files under `root`, in batches, never entering an excluded directory (so nothing in it is read or
+ * statted). `onDirectory` is called with each directory just before it is read.
+ */
 export async function* walkFiles(
   root: string,
   isIgnored: IgnoreMatcher,
   batchSize: number,
   signal?: AbortSignal,
+  onDirectory?: (absolute: string) => void,
 ): AsyncGenerator<string[]> {
   const directories = [root];
   let batch: string[] = [];
   while (directories.length > 0) {
     if (signal?.aborted) return;
     const directory = directories.pop()!;
+    onDirectory?.(directory);
     let entries;
     try {
       entries = await fs.readdir(directory, { withFileTypes: true });

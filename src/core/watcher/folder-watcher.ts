@@ -1,6 +1,5 @@
-import type { BigIntStats } from 'node:fs';
+import { watch, type BigIntStats, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import {
   absolutePath,
   lstatAll,
@@ -74,14 +73,16 @@ interface Pending {
 /**
  * Watches one folder and captures every file change into the writer.
  *
- * chokidar watches the directories only (one inotify watch per directory instead of one per file,
- * which exhausted the kernel's queue and cost ~7.5 KB per file); the directory watches report every
- * child by name (chokidar's `raw` events). Excluded trees are never read. What each path's event is
- * (add, change, unlink; a rename is unlink + add) is decided when it is captured, by comparing an
- * lstat with what was last recorded of it (`known`), so bursts per path coalesce and a path is
- * recorded once per real change however many events or rescans reported it. Directories that
- * appear or vanish, watcher errors, and large bursts (which may have overflowed the kernel's event
- * queue) are reconciled by rescanning: every file whose lstat differs from `known` is captured.
+ * Each directory has one `fs.watch` (one inotify watch on Linux), which reports its children by
+ * name; files are never watched themselves. chokidar, used before, watched every file (exhausting
+ * inotify's queue and ~7.5 KB per file) and re-read and re-statted a whole directory on each of its
+ * events, which cost four times the capture itself. Excluded trees are never read nor watched.
+ * What each path's event is (add, change, unlink; a rename is unlink + add) is decided when it is
+ * captured, by comparing an lstat with what was last recorded of it (`known`), so bursts per path
+ * coalesce and a path is recorded once per real change however many events or rescans reported it.
+ * Directories that appear or vanish, watch errors, and large bursts (which may have overflowed the
+ * kernel's event queue) are reconciled by rescanning: every file whose lstat differs from `known`
+ * is captured, and new directories are watched.
  */
 export class FolderWatcher {
   private readonly pending = new Map<string, Pending>();
@@ -89,6 +90,8 @@ export class FolderWatcher {
   private readonly known = new Map<string, Fingerprint>();
   /** Directories to reconcile ('' is the whole folder). */
   private readonly dirty = new Set<string>();
+  /** Relative directory ('' is the root) → its watch. */
+  private readonly directories = new Map<string, FSWatcher>();
   private timer: NodeJS.Timeout | undefined;
   private timerDue = 0;
   private processing: Promise<void> | undefined;
@@ -112,32 +115,12 @@ export class FolderWatcher {
     this.rescanQuietMs = options.rescanQuietMs ?? 500;
   }
 
-  private watcher: FSWatcher | undefined;
-
   /**
    * Resolves once the folder is watched and its files' current state and commit SHAs are known; changes from then
    * on are captured (events that arrive while the state is read are captured after it).
    */
   static async start(options: FolderWatcherOptions): Promise<FolderWatcher> {
     const folderWatcher = new FolderWatcher(options);
-    const { root } = options;
-    const watcher = watch(root, {
-      // Files are never watched themselves: their directory's watch reports them.
-      ignored: (candidate: string, stats?: { isDirectory(): boolean }) =>
-        (stats !== undefined && !stats.isDirectory()) || options.isIgnored(path.resolve(candidate)),
-      ignoreInitial: true,
-      followSymlinks: false,
-      persistent: true,
-    });
-    folderWatcher.watcher = watcher;
-    // fs.watch may report no file name (null despite chokidar's type).
-    watcher.on('raw', (_event, name: string | null, details) =>
-      folderWatcher.onRaw(name, (details as { watchedPath?: string } | undefined)?.watchedPath),
-    );
-    watcher.on('addDir', (dir) => folderWatcher.markDirty(dir));
-    watcher.on('unlinkDir', (dir) => folderWatcher.markDirty(dir));
-    watcher.on('error', (error) => folderWatcher.reportError(error as NodeJS.ErrnoException));
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
     await folderWatcher.readState('', (relative, print) => folderWatcher.known.set(relative, print));
     // The SHA map (one git log over the history) is built now, not on the first event after start.
     await options.git.shasFor([]);
@@ -150,10 +133,37 @@ export class FolderWatcher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.watcher?.close();
+    for (const watcher of this.directories.values()) watcher.close();
+    this.directories.clear();
     clearTimeout(this.timer);
     await this.processing;
     if (this.started) await this.process(true);
+  }
+
+  /** Watches a directory (before it is read, so nothing created meanwhile goes unseen). */
+  private watchDirectory(relative: string): void {
+    if (this.closed || this.directories.has(relative)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(absolutePath(this.options.root, relative), { persistent: true }, (_event, name) =>
+        this.onRaw(relative, name),
+      );
+    } catch (error) {
+      // Gone already (its parent's rescan records that), or out of watches (warned).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.reportError(error as NodeJS.ErrnoException);
+      return;
+    }
+    watcher.on('error', (error: NodeJS.ErrnoException) => {
+      this.unwatch(relative);
+      if (error.code !== 'ENOENT' && error.code !== 'EPERM') this.reportError(error);
+      this.markDirty(relative);
+    });
+    this.directories.set(relative, watcher);
+  }
+
+  private unwatch(relative: string): void {
+    this.directories.get(relative)?.close();
+    this.directories.delete(relative);
   }
 
   private relative(absolute: string): string {
@@ -161,18 +171,17 @@ export class FolderWatcher {
   }
 
   /** A directory's watch saw `name` (a file or subdirectory) change; without a name, the whole directory. */
-  private onRaw(name: string | null, watchedPath: string | undefined): void {
-    if (this.closed || !watchedPath) return;
+  private onRaw(directory: string, name: string | Buffer | null): void {
+    if (this.closed) return;
     this.stats.events++;
     this.eventsSinceRescan++;
     this.lastEventAt = Date.now();
     if (!name) {
-      this.markDirty(watchedPath);
+      this.markDirty(directory);
       return;
     }
-    const absolute = path.join(watchedPath, name);
-    if (this.options.isIgnored(absolute)) return;
-    const relative = this.relative(absolute);
+    const relative = directory === '' ? String(name) : `${directory}/${String(name)}`;
+    if (this.options.isIgnored(absolutePath(this.options.root, relative))) return;
     const now = Date.now();
     const entry = this.pending.get(relative);
     if (entry) entry.last = now;
@@ -180,9 +189,9 @@ export class FolderWatcher {
     this.schedule(this.coalesceMs);
   }
 
-  private markDirty(absoluteDir: string): void {
+  private markDirty(relativeDir: string): void {
     if (this.closed) return;
-    this.dirty.add(this.relative(absoluteDir));
+    this.dirty.add(relativeDir);
     this.schedule(this.coalesceMs);
   }
 
@@ -249,6 +258,9 @@ export class FolderWatcher {
     const stats = await lstatAll(paths.map((relative) => absolutePath(root, relative)));
     const observed = await Promise.all(
       paths.map((relative, i) => {
+        // A directory that appeared is watched and read; one that vanished takes its files along.
+        const isDirectory = stats[i]?.isDirectory() ?? false;
+        if (isDirectory !== this.directories.has(relative)) this.markDirty(relative);
         const print = fingerprint(stats[i]);
         const type = classify(this.known.get(relative), print);
         if (!type) return undefined;
@@ -285,6 +297,7 @@ export class FolderWatcher {
     // A directory inside another dirty one is covered by that one's walk.
     const roots = [...dirty].filter((dir) => !covered(dir, true));
     const seen = new Set<string>();
+    const visited = new Set<string>();
     const found = (relative: string) => {
       if (this.pending.has(relative)) return;
       const now = Date.now();
@@ -292,20 +305,39 @@ export class FolderWatcher {
       this.stats.rescued++;
     };
     for (const dir of roots) {
-      await this.readState(dir, (relative, print) => {
-        seen.add(relative);
-        if (this.known.get(relative) !== print) found(relative);
-      });
+      await this.readState(
+        dir,
+        (relative, print) => {
+          seen.add(relative);
+          if (this.known.get(relative) !== print) found(relative);
+        },
+        visited,
+      );
+    }
+    for (const directory of [...this.directories.keys()]) {
+      if (!visited.has(directory) && covered(directory, false)) this.unwatch(directory);
     }
     for (const relative of this.known.keys()) if (!seen.has(relative) && covered(relative, false)) found(relative);
   }
 
-  /** Walks `dir` (relative; '' is the root) without entering excluded trees and lstats every file. */
-  private async readState(dir: string, each: (relative: string, print: Fingerprint) => void): Promise<void> {
+  /**
+   * Walks `dir` (relative; '' is the root) without entering excluded trees, watching each directory
+   * before reading it (and adding it to `visited`), and lstats every file.
+   */
+  private async readState(
+    dir: string,
+    each: (relative: string, print: Fingerprint) => void,
+    visited?: Set<string>,
+  ): Promise<void> {
     const { root, isIgnored } = this.options;
     const base = absolutePath(root, dir);
     if (dir !== '' && isIgnored(base)) return;
-    for await (const batch of walkFiles(base, isIgnored, 1000)) {
+    const onDirectory = (absolute: string) => {
+      const relative = this.relative(absolute);
+      visited?.add(relative);
+      this.watchDirectory(relative);
+    };
+    for await (const batch of walkFiles(base, isIgnored, 1000, undefined, onDirectory)) {
       const relatives = dir === '' ? batch : batch.map((p) => `${dir}/${p}`);
       const stats = await lstatAll(relatives.map((relative) => absolutePath(root, relative)));
       const prints = stats.map(fingerprint);
@@ -317,8 +349,6 @@ export class FolderWatcher {
   }
 
   private reportError(error: NodeJS.ErrnoException): void {
-    // Whatever the watcher missed meanwhile is found by rescanning the folder.
-    this.markDirty(this.options.root);
     if (error.code === 'ENOSPC' || error.code === 'EMFILE') {
       if (this.inotifyWarned) return;
       this.inotifyWarned = true;
