@@ -116,8 +116,8 @@ export class FolderWatcher {
   }
 
   /**
-   * Resolves once the folder is watched and its files' current state and commit SHAs are known; changes from then
-   * on are captured (events that arrive while the state is read are captured after it).
+   * Resolves once the folder is watched and its files' current state and commit SHAs are known;
+   * changes from then on are captured (events that arrive while the state is read, after it).
    */
   static async start(options: FolderWatcherOptions): Promise<FolderWatcher> {
     const folderWatcher = new FolderWatcher(options);
