@@ -1,22 +1,16 @@
 /**
  * Renders the built Cockpit view (dist/webview/cockpit.js — needs `npm run build`) in headless
- * Chromium under the production CSP, with a fake VS Code host: `acquireVsCodeApi` posts to the
- * test, which answers through the real request dispatcher with canned handlers.
+ * Chromium under the production CSP, with a fake VS Code host answering through the real request
+ * dispatcher with canned handlers (test/support/webview-page.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ModuleView, ProfileTree } from '../../src/core/hierarchy.js';
 import { CockpitError } from '../../src/core/errors.js';
 import type { CockpitState } from '../../src/protocol.js';
-import { createDispatcher, type RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
-
-const ROOT = path.resolve(__dirname, '../..');
-const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3OA==';
+import type { RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
+import { startWebviewHarness, waitFor, type WebviewHarness, type WebviewPage } from '../support/webview-page.js';
 
 const profiles: ProfileTree[] = [
   {
@@ -108,90 +102,28 @@ const ready: CockpitState = {
 };
 
 describe('Cockpit webview in headless Chromium', () => {
-  let server: Server;
-  let base: string;
-  let browser: Browser;
+  let harness: WebviewHarness;
+  let view: WebviewPage;
   let page: Page;
-  let received: Array<{ method: string; params: unknown }>;
-  let handlers: RequestHandlers;
+  let received: WebviewPage['received'];
   let violations: string[];
-  let savedState: unknown;
+  let handlers: RequestHandlers;
 
   before(async () => {
-    const bundle = path.join(ROOT, 'dist/webview/cockpit.js');
-    assert.ok(existsSync(bundle), 'dist/webview/cockpit.js is missing: run `npm run build` first');
-    server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://x');
-      if (url.pathname === '/') {
-        response.setHeader('content-type', 'text/html');
-        response.end(page$html(base));
-        return;
-      }
-      // Nothing but the page, the view bundle and its styles and fonts is served.
-      const file = path.join(ROOT, path.normalize(url.pathname));
-      if (!file.startsWith(ROOT) || !existsSync(file)) {
-        response.statusCode = url.pathname === '/favicon.ico' ? 204 : 404;
-        response.end();
-        return;
-      }
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'font/ttf';
-      response.setHeader('content-type', type);
-      response.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    harness = await startWebviewHarness({ view: 'cockpit', codicons: true });
   });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(() => harness?.close());
 
   beforeEach(() => {
-    received = [];
-    violations = [];
-    savedState = undefined;
     handlers = { 'view/ready': () => ({ view: 'cockpit' }), 'cockpit/state': () => ready };
   });
 
   /** Opens the view; `state` is what getState() returns (a reload restores it). */
   async function open(state?: unknown): Promise<number> {
-    page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') violations.push(message.text());
-    });
-    page.on('pageerror', (error) => violations.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() === 404) violations.push(`404 ${response.url()}`);
-    });
-    const dispatch = createDispatcher(handlers, { logError: (m) => violations.push(m) });
-    await page.exposeFunction('__toHost', async (message: { method: string; params: unknown }) => {
-      received.push({ method: message.method, params: message.params });
-      const response = await dispatch(message);
-      await page.evaluate((r) => window.postMessage(r, '*'), response as never);
-    });
-    await page.exposeFunction('__setState', (state: unknown) => {
-      savedState = state;
-    });
-    await page.addInitScript((initial) => {
-      (window as unknown as { __initialState: unknown }).__initialState = initial;
-    }, state ?? null);
     const started = Date.now();
-    await page.goto(`${base}/`);
-    await waitFor(() => received.some((r) => r.method === 'view/ready'));
+    view = await harness.open(handlers, state);
+    ({ page, received, violations } = view);
     return Date.now() - started;
-  }
-
-  async function waitFor(condition: () => boolean, timeout = 10_000): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
   }
 
   it('renders Master Control, the active dashboard and every module type under the strict CSP', async () => {
@@ -248,8 +180,10 @@ describe('Cockpit webview in headless Chromium', () => {
     await field.locator('input').press('Enter');
     await page.locator('cockpit-app .banner.error').waitFor();
     assert.match(await page.locator('cockpit-app .banner.error').innerText(), /must be at most 500 characters/);
-    assert.deepEqual((savedState as { drafts: Record<string, string> }).drafts, { 'checklist:m1': 'Bump the version' });
-    const state = savedState;
+    assert.deepEqual((view.savedState as { drafts: Record<string, string> }).drafts, {
+      'checklist:m1': 'Bump the version',
+    });
+    const state = view.savedState;
     await page.close();
     await open(state);
     const restored = page.locator('cockpit-module').first().locator('vscode-textfield');
@@ -317,24 +251,3 @@ describe('Cockpit webview in headless Chromium', () => {
     await waitFor(() => received.filter((r) => r.method === 'cockpit/state').length === before + 1);
   });
 });
-
-/** The page the extension would serve, with the same CSP (cspSource = the test server). */
-function page$html(base: string): string {
-  const csp = `default-src 'none'; script-src 'nonce-${NONCE}'; style-src ${base}; img-src ${base} data:; font-src ${base}`;
-  return `<!DOCTYPE html><html><head>
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${base}/media/webview.css">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${base}/dist/webview/codicons/codicon.css">
-</head><body>
-<script nonce="${NONCE}">
-  document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
-  let state = window.__initialState;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__toHost(m),
-    getState: () => state ?? undefined,
-    setState: (s) => { state = s; window.__setState(s); },
-  });
-</script>
-<script type="module" nonce="${NONCE}" src="${base}/dist/webview/cockpit.js"></script>
-</body></html>`;
-}
