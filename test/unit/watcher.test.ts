@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { coalesce } from '../../src/core/watcher/folder-watcher.js';
+import { classify } from '../../src/core/watcher/folder-watcher.js';
 import { formatDuration, renderTimelineMarkdown } from '../../src/core/watcher/history.js';
 import { createIgnoreMatcher, enabledGlobs } from '../../src/core/watcher/ignore.js';
 import { normaliseRemote } from '../../src/core/watcher/project.js';
@@ -120,13 +120,13 @@ describe('exclusions', () => {
   });
 });
 
-describe('coalescing', () => {
-  it('keeps an add through later changes, turns unlink+add into a change, ends in unlink', () => {
-    assert.equal(coalesce(undefined, 'change'), 'change');
-    assert.equal(coalesce('add', 'change'), 'add');
-    assert.equal(coalesce('unlink', 'add'), 'change');
-    assert.equal(coalesce('change', 'unlink'), 'unlink');
-    assert.equal(coalesce('add', 'unlink'), 'unlink');
+describe('classifying a path against what was last recorded', () => {
+  it('adds a new file, changes a different one, unlinks a gone one, and skips what is recorded already', () => {
+    assert.equal(classify(undefined, 'a'), 'add', 'never recorded, however often it changed since');
+    assert.equal(classify('a', 'b'), 'change', 'also when it was deleted and recreated in between');
+    assert.equal(classify('a', undefined), 'unlink');
+    assert.equal(classify('a', 'a'), undefined, 'this state is recorded already (an event reported twice, a rescan)');
+    assert.equal(classify(undefined, undefined), undefined, 'created and deleted before it was captured');
   });
 });
 

@@ -1,6 +1,14 @@
+import { watch, type BigIntStats, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import { captureRows, type CaptureTarget } from './capture.js';
+import {
+  absolutePath,
+  lstatAll,
+  observe,
+  rowsFrom,
+  walkFiles,
+  type CaptureTarget,
+  type Observation,
+} from './capture.js';
 import type { IgnoreMatcher } from './ignore.js';
 import type { FileEventType } from './rows.js';
 
@@ -12,70 +20,112 @@ export interface FolderWatcherOptions extends CaptureTarget {
   maxWaitMs?: number;
   /** Paths captured per batch (one stat round, one SHA lookup, one spool append). */
   maxBatchPaths?: number;
+  /**
+   * After a burst of this many events the whole folder is rescanned once it is quiet: a burst that
+   * size may have overflowed the kernel's event queue (inotify holds 16,384 by default, and libuv
+   * drops the overflow notice), so the rescan finds what was never reported.
+   */
+  rescanAfterEvents?: number;
+  /** Quiet time after such a burst before the rescan starts (once its rows are committed). */
+  rescanQuietMs?: number;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
+export interface WatcherStats {
+  /** File events reported by the operating system. */
+  events: number;
+  batches: number;
+  rows: number;
+  /** Whole-folder rescans run (after bursts and watcher errors). */
+  rescans: number;
+  /** Paths whose change a rescan found (events that were never reported, or not yet processed). */
+  rescued: number;
+}
+
+/** What the watcher last recorded of a file; any change of content, times, mode or inode changes it. */
+export type Fingerprint = string;
+
+export function fingerprint(stats: BigIntStats | undefined): Fingerprint | undefined {
+  if (!stats || stats.isDirectory()) return undefined;
+  return `${stats.ino}:${stats.ctimeNs}:${stats.mtimeNs}:${stats.size}`;
+}
+
+/**
+ * The event to record for a path, from what was last recorded of it and what is there now: a file
+ * never recorded is an `add` (however often it changed since), a recorded one that differs is a
+ * `change` (also when it was deleted and recreated in between), a recorded one that is gone an
+ * `unlink`; nothing when the file is as recorded (the change is recorded already) or came and went.
+ */
+export function classify(
+  recorded: Fingerprint | undefined,
+  current: Fingerprint | undefined,
+): Exclude<FileEventType, 'scan'> | undefined {
+  if (current === undefined) return recorded === undefined ? undefined : 'unlink';
+  if (recorded === undefined) return 'add';
+  return recorded === current ? undefined : 'change';
+}
+
 interface Pending {
-  type: FileEventType;
   first: number;
   last: number;
 }
 
-export interface WatcherStats {
-  events: number;
-  batches: number;
-  rows: number;
-}
-
 /**
- * Merges a path's events within the coalescing window. `add` then `change` is still an add;
- * `unlink` then `add` is the file replaced in place (a change); anything ending in `unlink` is one.
- */
-export function coalesce(previous: FileEventType | undefined, next: FileEventType): FileEventType {
-  if (previous === 'add' && next === 'change') return 'add';
-  if (previous === 'unlink' && next === 'add') return 'change';
-  return next;
-}
-
-/**
- * Watches one folder with chokidar and captures every file event into the writer: excluded trees
- * are never read (chokidar's `ignored` is consulted before it descends), a rename arrives as
- * unlink + add, and bursts per path are coalesced.
+ * Watches one folder and captures every file change into the writer.
+ *
+ * Each directory has one `fs.watch` (one inotify watch on Linux), which reports its children by
+ * name; files are never watched themselves. chokidar, used before, watched every file (exhausting
+ * inotify's queue and ~7.5 KB per file) and re-read and re-statted a whole directory on each of its
+ * events, which cost four times the capture itself. Excluded trees are never read nor watched.
+ * What each path's event is (add, change, unlink; a rename is unlink + add) is decided when it is
+ * captured, by comparing an lstat with what was last recorded of it (`known`), so bursts per path
+ * coalesce and a path is recorded once per real change however many events or rescans reported it.
+ * Directories that appear or vanish, watch errors, and large bursts (which may have overflowed the
+ * kernel's event queue) are reconciled by rescanning: every file whose lstat differs from `known`
+ * is captured, and new directories are watched.
  */
 export class FolderWatcher {
   private readonly pending = new Map<string, Pending>();
+  /** Relative path → fingerprint of the file as last recorded (or as found when the watch started). */
+  private readonly known = new Map<string, Fingerprint>();
+  /** Directories to reconcile ('' is the whole folder). */
+  private readonly dirty = new Set<string>();
+  /** Relative directory ('' is the root) → its watch. */
+  private readonly directories = new Map<string, FSWatcher>();
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private processing: Promise<void> | undefined;
+  private started = false;
   private closed = false;
   private inotifyWarned = false;
-  readonly stats: WatcherStats = { events: 0, batches: 0, rows: 0 };
+  private eventsSinceRescan = 0;
+  private lastEventAt = 0;
+  readonly stats: WatcherStats = { events: 0, batches: 0, rows: 0, rescans: 0, rescued: 0 };
   private readonly coalesceMs: number;
   private readonly maxWaitMs: number;
   private readonly maxBatchPaths: number;
+  private readonly rescanAfterEvents: number;
+  private readonly rescanQuietMs: number;
 
-  private constructor(
-    private readonly options: FolderWatcherOptions,
-    private readonly watcher: FSWatcher,
-  ) {
+  private constructor(private readonly options: FolderWatcherOptions) {
     this.coalesceMs = options.coalesceMs ?? 100;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
     this.maxBatchPaths = options.maxBatchPaths ?? 2000;
+    this.rescanAfterEvents = options.rescanAfterEvents ?? 4096;
+    this.rescanQuietMs = options.rescanQuietMs ?? 500;
   }
 
-  /** Resolves once chokidar has read the folder (events from then on are captured). */
+  /**
+   * Resolves once the folder is watched and its files' current state and commit SHAs are known;
+   * changes from then on are captured (events that arrive while the state is read, after it).
+   */
   static async start(options: FolderWatcherOptions): Promise<FolderWatcher> {
-    const watcher = watch(options.root, {
-      ignored: (candidate: string) => options.isIgnored(path.resolve(candidate)),
-      ignoreInitial: true,
-      followSymlinks: false,
-      persistent: true,
-    });
-    const folderWatcher = new FolderWatcher(options, watcher);
-    watcher.on('add', (p) => folderWatcher.record(p, 'add'));
-    watcher.on('change', (p) => folderWatcher.record(p, 'change'));
-    watcher.on('unlink', (p) => folderWatcher.record(p, 'unlink'));
-    watcher.on('error', (error) => folderWatcher.reportError(error as NodeJS.ErrnoException));
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    const folderWatcher = new FolderWatcher(options);
+    await folderWatcher.readState('', (relative, print) => folderWatcher.known.set(relative, print));
+    // The SHA map (one git log over the history) is built now, not on the first event after start.
+    await options.git.shasFor([]);
+    folderWatcher.started = true;
+    folderWatcher.schedule(0);
     return folderWatcher;
   }
 
@@ -83,57 +133,218 @@ export class FolderWatcher {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.watcher.close();
+    for (const watcher of this.directories.values()) watcher.close();
+    this.directories.clear();
     clearTimeout(this.timer);
     await this.processing;
-    await this.process(true);
+    if (this.started) await this.process(true);
   }
 
-  private record(absolute: string, type: FileEventType): void {
+  /** Watches a directory (before it is read, so nothing created meanwhile goes unseen). */
+  private watchDirectory(relative: string): void {
+    if (this.closed || this.directories.has(relative)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(absolutePath(this.options.root, relative), { persistent: true }, (_event, name) =>
+        this.onRaw(relative, name),
+      );
+    } catch (error) {
+      // Gone already (its parent's rescan records that), or out of watches (warned).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.reportError(error as NodeJS.ErrnoException);
+      return;
+    }
+    watcher.on('error', (error: NodeJS.ErrnoException) => {
+      this.unwatch(relative);
+      if (error.code !== 'ENOENT' && error.code !== 'EPERM') this.reportError(error);
+      this.markDirty(relative);
+    });
+    this.directories.set(relative, watcher);
+  }
+
+  private unwatch(relative: string): void {
+    this.directories.get(relative)?.close();
+    this.directories.delete(relative);
+  }
+
+  private relative(absolute: string): string {
+    return path.relative(this.options.root, absolute).split(path.sep).join('/');
+  }
+
+  /** A directory's watch saw `name` (a file or subdirectory) change; without a name, the whole directory. */
+  private onRaw(directory: string, name: string | Buffer | null): void {
     if (this.closed) return;
     this.stats.events++;
-    const relative = path.relative(this.options.root, absolute).split(path.sep).join('/');
-    const now = Date.now();
-    const previous = this.pending.get(relative);
-    if (previous) {
-      previous.type = coalesce(previous.type, type);
-      previous.last = now;
-    } else {
-      this.pending.set(relative, { type, first: now, last: now });
+    this.eventsSinceRescan++;
+    this.lastEventAt = Date.now();
+    if (!name) {
+      this.markDirty(directory);
+      return;
     }
-    this.schedule();
+    const relative = directory === '' ? String(name) : `${directory}/${String(name)}`;
+    if (this.options.isIgnored(absolutePath(this.options.root, relative))) return;
+    const now = Date.now();
+    const entry = this.pending.get(relative);
+    if (entry) entry.last = now;
+    else this.pending.set(relative, { first: now, last: now });
+    this.schedule(this.coalesceMs);
   }
 
-  private schedule(): void {
-    if (this.timer || this.processing || this.closed) return;
+  private markDirty(relativeDir: string): void {
+    if (this.closed) return;
+    this.dirty.add(relativeDir);
+    this.schedule(this.coalesceMs);
+  }
+
+  /** Runs process() after `delayMs`, or sooner if it is already due sooner. */
+  private schedule(delayMs: number): void {
+    if (this.processing || this.closed || !this.started) return;
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.processing = this.process(false)
         .catch((error: Error) => this.options.log?.warn(`File capture failed: ${error.message}`))
         .finally(() => {
           this.processing = undefined;
-          if (this.pending.size > 0) this.schedule();
+          if (this.pending.size > 0 || this.dirty.size > 0) this.schedule(this.coalesceMs);
+          else if (this.eventsSinceRescan >= this.rescanAfterEvents) this.schedule(this.rescanQuietMs);
         });
-    }, this.coalesceMs);
+    }, delayMs);
   }
 
-  /** Captures every path that has been quiet for coalesceMs (or waited maxWaitMs); all of them when `everything`. */
+  /**
+   * Reconciles dirty directories, then captures every path that has been quiet for coalesceMs (or
+   * waited maxWaitMs); all of them when `everything`. Starts the rescan after a large burst.
+   */
   private async process(everything: boolean): Promise<void> {
     for (;;) {
       const now = Date.now();
-      const due: Array<{ path: string; type: FileEventType }> = [];
+      if (
+        !everything &&
+        this.eventsSinceRescan >= this.rescanAfterEvents &&
+        this.pending.size === 0 &&
+        now - this.lastEventAt >= this.rescanQuietMs &&
+        this.writerSettled()
+      ) {
+        this.eventsSinceRescan = 0;
+        this.stats.rescans++;
+        this.dirty.add('');
+      }
+      if (this.dirty.size > 0) await this.reconcile();
+      const due: string[] = [];
       for (const [relative, entry] of this.pending) {
         if (everything || now - entry.last >= this.coalesceMs || now - entry.first >= this.maxWaitMs) {
-          due.push({ path: relative, type: entry.type });
+          due.push(relative);
           this.pending.delete(relative);
           if (due.length >= this.maxBatchPaths) break;
         }
       }
       if (due.length === 0) return;
-      const rows = await captureRows(this.options, due);
-      await this.options.writer.write(rows);
-      this.stats.batches++;
-      this.stats.rows += rows.length;
+      await this.capture(due);
+    }
+  }
+
+  /** The burst's rows are committed (or the database is down): a rescan now does not slow their inserts. */
+  private writerSettled(): boolean {
+    const { writer } = this.options;
+    return writer.databaseDown || writer.statistics.pending === 0;
+  }
+
+  /** lstat each path, classify it against `known`, record what changed. */
+  private async capture(paths: readonly string[]): Promise<void> {
+    const { root } = this.options;
+    const stats = await lstatAll(paths.map((relative) => absolutePath(root, relative)));
+    const observed = await Promise.all(
+      paths.map((relative, i) => {
+        // A directory that appeared is watched and read; one that vanished takes its files along.
+        const isDirectory = stats[i]?.isDirectory() ?? false;
+        if (isDirectory !== this.directories.has(relative)) this.markDirty(relative);
+        const print = fingerprint(stats[i]);
+        const type = classify(this.known.get(relative), print);
+        if (!type) return undefined;
+        if (print === undefined) this.known.delete(relative);
+        else this.known.set(relative, print);
+        return observe(root, { path: relative, type }, stats[i]);
+      }),
+    );
+    const rows = await rowsFrom(
+      this.options,
+      observed.filter((o): o is Observation => o !== undefined),
+    );
+    await this.options.writer.write(rows);
+    this.stats.batches++;
+    this.stats.rows += rows.length;
+  }
+
+  /**
+   * Compares the dirty directories' files (recursively) with `known`: a file that differs, is new,
+   * or is known but gone goes to `pending`, where it is classified and captured like any event.
+   */
+  private async reconcile(): Promise<void> {
+    const dirty = new Set(this.dirty);
+    this.dirty.clear();
+    /** Whether `relative` is a dirty directory or inside one (other than itself when `proper`). */
+    const covered = (relative: string, proper: boolean) => {
+      if (dirty.has('') && relative !== '') return true;
+      if (!proper && dirty.has(relative)) return true;
+      for (let i = relative.indexOf('/'); i !== -1; i = relative.indexOf('/', i + 1)) {
+        if (dirty.has(relative.slice(0, i))) return true;
+      }
+      return false;
+    };
+    // A directory inside another dirty one is covered by that one's walk.
+    const roots = [...dirty].filter((dir) => !covered(dir, true));
+    const seen = new Set<string>();
+    const visited = new Set<string>();
+    const found = (relative: string) => {
+      if (this.pending.has(relative)) return;
+      const now = Date.now();
+      this.pending.set(relative, { first: now, last: now - this.coalesceMs });
+      this.stats.rescued++;
+    };
+    for (const dir of roots) {
+      await this.readState(
+        dir,
+        (relative, print) => {
+          seen.add(relative);
+          if (this.known.get(relative) !== print) found(relative);
+        },
+        visited,
+      );
+    }
+    for (const directory of [...this.directories.keys()]) {
+      if (!visited.has(directory) && covered(directory, false)) this.unwatch(directory);
+    }
+    for (const relative of this.known.keys()) if (!seen.has(relative) && covered(relative, false)) found(relative);
+  }
+
+  /**
+   * Walks `dir` (relative; '' is the root) without entering excluded trees, watching each directory
+   * before reading it (and adding it to `visited`), and lstats every file.
+   */
+  private async readState(
+    dir: string,
+    each: (relative: string, print: Fingerprint) => void,
+    visited?: Set<string>,
+  ): Promise<void> {
+    const { root, isIgnored } = this.options;
+    const base = absolutePath(root, dir);
+    if (dir !== '' && isIgnored(base)) return;
+    const onDirectory = (absolute: string) => {
+      const relative = this.relative(absolute);
+      visited?.add(relative);
+      this.watchDirectory(relative);
+    };
+    for await (const batch of walkFiles(base, isIgnored, 1000, undefined, onDirectory)) {
+      const relatives = dir === '' ? batch : batch.map((p) => `${dir}/${p}`);
+      const stats = await lstatAll(relatives.map((relative) => absolutePath(root, relative)));
+      const prints = stats.map(fingerprint);
+      relatives.forEach((relative, i) => {
+        const print = prints[i];
+        if (print !== undefined) each(relative, print);
+      });
     }
   }
 

@@ -8,7 +8,7 @@ import { resolveFolderProject, type FolderProject } from './project.js';
 import { CaptureWriter, type WriterLog } from './writer.js';
 
 export { captureFolder, captureRows, walkFiles, type CaptureTarget, type FileEvent } from './capture.js';
-export { FolderWatcher, coalesce } from './folder-watcher.js';
+export { FolderWatcher, classify, fingerprint, type WatcherStats } from './folder-watcher.js';
 export { GitShaResolver, type FileCommit } from './git.js';
 export { fileTimeline, renderTimelineMarkdown, ATIME_NOTE, type FileTimeline } from './history.js';
 export { createIgnoreMatcher, enabledGlobs, BUILT_IN_EXCLUDES } from './ignore.js';

@@ -26,7 +26,7 @@ export interface CaptureWriterOptions {
   maxStatementBytes?: number;
   /** How long rows may wait to fill a statement. */
   maxBatchDelayMs?: number;
-  /** Rows kept in memory while uncommitted; beyond that they are read back from the spool. */
+  /** Rows kept in memory while uncommitted; beyond that write() waits, or rows are read back from the spool later. */
   maxBufferedRows?: number;
   /** The spool's bound; when it is full new rows are dropped (and counted) with a warning. */
   maxSpoolBytes?: number;
@@ -67,6 +67,9 @@ interface Segment {
   /** Rows of this segment committed so far (a segment can span several statements). */
   done: number;
 }
+
+/** How long write() waits for a slow database before it spills rows to the spool instead. */
+const BACK_PRESSURE_MAX_WAIT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -127,7 +130,7 @@ export class CaptureWriter {
     this.maxBatchRows = options.maxBatchRows ?? 1000;
     this.maxStatementBytes = options.maxStatementBytes ?? 4 * 1024 * 1024;
     this.maxBatchDelayMs = options.maxBatchDelayMs ?? 50;
-    this.maxBufferedRows = options.maxBufferedRows ?? 50_000;
+    this.maxBufferedRows = options.maxBufferedRows ?? 10_000;
     this.maxSpoolBytes = options.maxSpoolBytes ?? 256 * 1024 * 1024;
     this.retry = options.retryDelayMs ?? { min: 250, max: 30_000 };
   }
@@ -189,10 +192,16 @@ export class CaptureWriter {
       this.size += bytes.length;
       this.buffered += rows.length;
       this.stats.spooled += rows.length;
-      this.spill();
+      if (this.down) this.spill();
     });
     this.kick();
-    while (!this.down && !this.closed && this.buffered > this.maxBufferedRows) await this.nextDrainProgress();
+    // A slow database holds the caller back (the watcher keeps coalescing paths meanwhile) rather
+    // than having rows read back from the spool; a stalled one only for a while, then rows spill.
+    const deadline = Date.now() + BACK_PRESSURE_MAX_WAIT_MS;
+    while (!this.down && !this.closed && this.buffered > this.maxBufferedRows && Date.now() < deadline) {
+      await Promise.race([this.nextDrainProgress(), sleep(250)]);
+    }
+    this.spill();
   }
 
   /** Resolves when every row written so far has committed, or rejects after `timeoutMs`. */
