@@ -23,7 +23,7 @@ export interface ClockExchange {
  * cannot grow the map.
  */
 export function createClockExchange(
-  post: (probe: number) => Promise<boolean> | boolean,
+  post: (probe: number) => PromiseLike<boolean> | boolean,
   timeoutMs = 2000,
 ): ClockExchange {
   let next = 0;
