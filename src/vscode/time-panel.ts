@@ -6,11 +6,10 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { getSnapshot, listProjects, type SnapshotInfo } from '../core/snapshots/snapshots.js';
+import type { SnapshotInfo } from '../core/snapshots/snapshots.js';
 import type { BrowserPeer, ClockReading } from '../core/time/check.js';
 import { createClockExchange } from '../core/time/clock-exchange.js';
-import { clockView, layersView } from '../core/time/view.js';
-import { invalid } from '../core/errors.js';
+import { clockView, layersView, snapshotActionTarget } from '../core/time/view.js';
 import type { Notifications, TimeLayersView } from '../protocol.js';
 import type { Cockpit } from './context.js';
 import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
@@ -123,22 +122,15 @@ export class TimePanel {
       'time/clockReply': ({ probe, micros }) => ({ accepted: this.exchange.reply(probe, micros) }),
       'time/layers': async ({ projectId, scope, at }) => this.layers(projectId, scope, at),
       'time/snapshot': async ({ action, projectId, snapshotId }) => {
-        const db = (await database()).db;
-        const snapshot = async () => {
-          if (!snapshotId) throw invalid(`${action} needs a snapshot.`, 'snapshotId');
-          const found = await getSnapshot(db, snapshotId);
-          if (found.projectId !== projectId) throw invalid('The snapshot belongs to another project.', 'snapshotId');
-          return found;
-        };
-        let done: unknown;
-        if (action === 'create') {
-          const project = (await listProjects(db)).find((p) => p.id === projectId);
-          if (!project) throw invalid('There is no such project.', 'projectId');
-          done = await this.actions.createSnapshot(project);
-        } else if (action === 'restore') done = await this.actions.restoreSnapshot(await snapshot());
-        else if (action === 'export') done = await this.actions.exportSnapshot(await snapshot());
-        else done = await this.actions.importSnapshot();
-        void this.notify('data/changed', { reason: 'snapshot' });
+        const { project, snapshot } = await snapshotActionTarget((await database()).db, action, projectId, snapshotId);
+        const done =
+          action === 'create'
+            ? await this.actions.createSnapshot(project)
+            : action === 'import'
+              ? await this.actions.importSnapshot()
+              : action === 'restore'
+                ? await this.actions.restoreSnapshot(snapshot!)
+                : await this.actions.exportSnapshot(snapshot!);
         return { done: Boolean(done) };
       },
     };

@@ -9,7 +9,8 @@ import { checkClocks, recordClockReadings, type ClockReading } from '../../src/c
 import { hostClock } from '../../src/core/time/clock.js';
 import { createClockExchange } from '../../src/core/time/clock-exchange.js';
 import { formatIsoZulu } from '../../src/core/time/instant.js';
-import { clockView, layersView } from '../../src/core/time/view.js';
+import { createSnapshot } from '../../src/core/snapshots/snapshots.js';
+import { clockView, layersView, snapshotActionTarget } from '../../src/core/time/view.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { seedProject, type ProjectFixture } from '../support/project-fixture.js';
 
@@ -35,11 +36,12 @@ const reading = (
 describe('the Time view on MariaDB', () => {
   let database: TestDatabase;
   let fixture: ProjectFixture;
+  let beta: ProjectFixture;
 
   before(async () => {
     database = await createTestDatabase();
     fixture = await seedProject(database.db, 'Alpha');
-    await seedProject(database.db, 'Beta');
+    beta = await seedProject(database.db, 'Beta');
     await recordClockReadings(database.db, [
       reading('database', 1_200, 180),
       reading('database', -800, 30),
@@ -141,6 +143,24 @@ describe('the Time view on MariaDB', () => {
     );
     await assert.rejects(layersView(database, { cwd: null, at: 'yesterday' }), { field: 'at' });
     await assert.rejects(layersView(database, { cwd: null, at: '2999-01-01T00:00:00Z' }), { field: 'at' });
+  });
+
+  it('snapshot buttons: a restore/export target must be a snapshot of the project shown', async () => {
+    const snapshot = await createSnapshot(database, { projectId: fixture.projectId, description: 'x', createdBy: 't' });
+    const restore = await snapshotActionTarget(database.db, 'restore', fixture.projectId, snapshot.id);
+    assert.equal(restore.project.name, 'Alpha');
+    assert.equal(restore.snapshot?.id, snapshot.id);
+    const create = await snapshotActionTarget(database.db, 'create', fixture.projectId);
+    assert.deepEqual(create, { project: { id: fixture.projectId, name: 'Alpha' }, snapshot: null });
+    await assert.rejects(snapshotActionTarget(database.db, 'export', beta.projectId, snapshot.id), {
+      field: 'snapshotId',
+      message: /belongs to another project/,
+    });
+    await assert.rejects(snapshotActionTarget(database.db, 'restore', fixture.projectId), { field: 'snapshotId' });
+    await assert.rejects(snapshotActionTarget(database.db, 'restore', fixture.projectId, 'missing'), {
+      code: 'not-found',
+    });
+    await assert.rejects(snapshotActionTarget(database.db, 'create', 'no-such-project'), { code: 'not-found' });
   });
 });
 

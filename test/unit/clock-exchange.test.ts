@@ -1,12 +1,14 @@
 /**
  * The Browser clock exchange (src/core/time/clock-exchange.ts) with fake clocks: a simulated webview
- * answers each probe after a one-way delay, its clock a known amount off the host's.
+ * answers each probe after a one-way delay, its clock a known amount off the host's; and the
+ * validation of the Time view's protocol methods by the real dispatcher.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { measureBrowserOffset } from '../../src/core/time/check.js';
 import type { Clock } from '../../src/core/time/clock.js';
 import { createClockExchange, pageClockMicros } from '../../src/core/time/clock-exchange.js';
+import { createDispatcher } from '../../src/vscode/webview/dispatcher.js';
 
 const START = 1_760_000_000_000_000;
 
@@ -100,5 +102,51 @@ describe('page clock', () => {
       dateNow: () => 1_760_000_061_000,
     });
     assert.equal(micros, 1_760_000_061_000_000);
+  });
+});
+
+describe('Time view protocol', () => {
+  const dispatch = createDispatcher(
+    {
+      'time/clockReply': ({ probe }) => ({ accepted: probe === 7 }),
+      'time/layers': () => ({
+        projects: [],
+        dialect: 'mariadb',
+        view: null,
+        problem: 'none',
+        file: null,
+        fileProblem: null,
+      }),
+    },
+    { logError: () => undefined },
+  );
+  const request = (method: string, params: unknown) => dispatch({ kind: 'request', id: 1, method, params });
+
+  it('accepts a well-formed clock reply and refuses malformed ones naming the field', async () => {
+    assert.deepEqual(await request('time/clockReply', { probe: 7, micros: 1.5e15 }), {
+      kind: 'response',
+      id: 1,
+      ok: true,
+      result: { accepted: true },
+    });
+    for (const [params, field] of [
+      [{ probe: 7, micros: '1' }, 'params.micros'],
+      [{ probe: 0, micros: 1 }, 'params.probe'],
+      [{ probe: 7, micros: Number.POSITIVE_INFINITY }, 'params.micros'],
+    ] as const) {
+      const response = await request('time/clockReply', params);
+      assert.equal(response.ok, false);
+      assert.equal(!response.ok && response.error.field, field);
+    }
+    const extra = await request('time/clockReply', { probe: 7, micros: 1, sql: 'x' });
+    assert.equal(!extra.ok && extra.error.code, 'invalid');
+  });
+
+  it('takes layer 3 instants only as ISO-8601 Zulu', async () => {
+    const ok = await request('time/layers', { scope: 'file', at: '2026-01-01T14:30:45.123456Z' });
+    assert.equal(ok.ok, true);
+    const bad = await request('time/layers', { scope: 'project', at: '2026-01-01 14:30:45' });
+    assert.equal(!bad.ok && bad.error.field, 'params.at');
+    assert.match(!bad.ok ? bad.error.message : '', /ISO-8601 Zulu/);
   });
 });

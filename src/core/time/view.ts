@@ -4,7 +4,8 @@
  * component, and the 5-layer view of a chosen project at a chosen instant.
  */
 import type { Database, Db } from '../../db/connection.js';
-import { listProjects } from '../snapshots/snapshots.js';
+import { invalid, notFound } from '../errors.js';
+import { getSnapshot, listProjects, type SnapshotInfo } from '../snapshots/snapshots.js';
 import { clockHistory, latestClockReadings, type ClockHistoryRow } from './check.js';
 import { DRIFT_THRESHOLD_MICROS, hostClock } from './clock.js';
 import { formatIsoZulu, parseUtcMicros } from './instant.js';
@@ -78,4 +79,27 @@ export async function layersView(database: Database, query: LayersQuery): Promis
     atMicros: at === undefined ? undefined : parseUtcMicros(at, 'at'),
   });
   return { projects, dialect, view, problem: null };
+}
+
+export type SnapshotAction = 'create' | 'restore' | 'export' | 'import';
+
+/**
+ * What a snapshot button acts on, checked before any dialog opens: the project (create, import) and,
+ * for restore/export, a snapshot of that very project — a view cannot restore another project's.
+ */
+export async function snapshotActionTarget(
+  db: Db,
+  action: SnapshotAction,
+  projectId: string,
+  snapshotId?: string,
+): Promise<{ project: { id: string; name: string }; snapshot: SnapshotInfo | null }> {
+  const project = (await listProjects(db)).find((p) => p.id === projectId);
+  if (!project) throw notFound('Project', projectId);
+  if (action === 'create' || action === 'import') return { project, snapshot: null };
+  if (!snapshotId) throw invalid(`To ${action} a snapshot, name it.`, 'snapshotId');
+  const snapshot = await getSnapshot(db, snapshotId);
+  if (snapshot.projectId !== project.id) {
+    throw invalid(`Snapshot ${snapshotId} belongs to another project.`, 'snapshotId');
+  }
+  return { project, snapshot };
 }
