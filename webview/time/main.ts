@@ -39,7 +39,14 @@ const RANGES: Array<[number, string]> = [
   [24 * 7, 'Last 7 days'],
   [24 * 30, 'Last 30 days'],
 ];
-const SERIES_COLOURS = ['blue', 'orange', 'green', 'purple', 'yellow', 'red'];
+/** VS Code's chart colours, with a fallback each where a theme defines none. */
+const SERIES_COLOURS: Array<[string, string]> = [
+  ['blue', '#3794ff'],
+  ['orange', '#d18616'],
+  ['green', '#89d185'],
+  ['purple', '#b180d7'],
+  ['yellow', '#cca700'],
+];
 
 const ms = (micros: number) => `${(micros / 1000).toFixed(3)} ms`;
 
@@ -182,7 +189,7 @@ export class CockpitTime extends LitElement {
         ${
           view
             ? html`<span class="muted"
-                >Target: |offset| &lt; ${ms(view.thresholdMicros)} against this machine's clock</span
+                >Target: |offset| &lt; ${view.thresholdMicros / 1000} ms against this machine's clock</span
               >`
             : nothing
         }
@@ -272,14 +279,22 @@ export class CockpitTime extends LitElement {
         },
         axes: [
           { stroke: axisColour, grid: { stroke: gridColour } },
-          { stroke: axisColour, grid: { stroke: gridColour }, values: (_u, ticks) => ticks.map((v) => `${v} ms`) },
+          {
+            stroke: axisColour,
+            grid: { stroke: gridColour },
+            size: 64,
+            values: (_u, ticks) => ticks.map((v) => `${v} ms`),
+          },
         ],
         series: [
           // The legend names the check's instant with its microseconds.
           { label: 'UTC', value: (_u, _ts, _s, idx) => (idx === null ? '' : (instants[idx] ?? '')) },
           ...components.map((name, i) => ({
             label: name,
-            stroke: themeColour(`charts-${SERIES_COLOURS[i % SERIES_COLOURS.length]}`, '#3794ff'),
+            stroke: themeColour(
+              `charts-${SERIES_COLOURS[i % SERIES_COLOURS.length]![0]}`,
+              SERIES_COLOURS[i % SERIES_COLOURS.length]![1],
+            ),
             width: 2,
             spanGaps: true,
             value: (_u: uPlot, v: number | null) => (v === null ? '—' : `${v.toFixed(3)} ms`),
