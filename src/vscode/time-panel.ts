@@ -8,10 +8,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SnapshotInfo } from '../core/snapshots/snapshots.js';
 import type { BrowserPeer, ClockReading } from '../core/time/check.js';
-import { createClockExchange } from '../core/time/clock-exchange.js';
 import { clockView, layersView, snapshotActionTarget } from '../core/time/view.js';
 import type { Notifications, TimeLayersView } from '../protocol.js';
 import type { Cockpit } from './context.js';
+import { webviewClockPeer, type WebviewClockPeer } from './webview/clock-peer.js';
 import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
 import { postNotification, serveRequests } from './webview/host.js';
 import { webviewHtml, webviewOptions } from './webview/html.js';
@@ -36,8 +36,7 @@ export interface TimeActions {
 export class TimePanel {
   private static current: TimePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private peer: vscode.Disposable | undefined;
-  private readonly exchange = createClockExchange((probe) => this.notify('clock/probe', { probe }));
+  private readonly clockPeer: WebviewClockPeer;
 
   /** Reveals (or opens) the panel; `focus` asks the view to show the layers of the project or active file. */
   static show(cockpit: Cockpit, actions: TimeActions, focus?: Notifications['time/focus']): void {
@@ -79,32 +78,22 @@ export class TimePanel {
       title: TITLE,
       stylesheets: ['dist/webview/uplot.css', 'media/time.css'],
     });
+    // While shown, this view's clock is checked as the `Browser` component "webview Time view".
+    this.clockPeer = webviewClockPeer(panel, 'Time view', actions.addClockPeer);
+    this.disposables.push(this.clockPeer);
     const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Time view: ${m}`) });
     this.disposables.push(
       serveRequests(panel.webview, dispatch),
       cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
       panel.onDidChangeViewState(({ webviewPanel }) => {
-        this.trackClock(webviewPanel.visible);
         if (webviewPanel.visible) void this.notify('data/changed', { reason: 'focus' });
       }),
       panel.onDidDispose(() => this.dispose()),
     );
-    this.trackClock(panel.visible);
-  }
-
-  /** The view's clock is checked only while it is shown: a hidden view cannot answer probes. */
-  private trackClock(visible: boolean): void {
-    if (visible && !this.peer) this.peer = this.actions.addClockPeer({ name: 'Time view', read: this.exchange.read });
-    if (!visible && this.peer) {
-      this.peer.dispose();
-      this.peer = undefined;
-    }
   }
 
   private dispose(): void {
     if (TimePanel.current === this) TimePanel.current = undefined;
-    this.trackClock(false);
-    this.exchange.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
@@ -119,7 +108,7 @@ export class TimePanel {
       },
       'time/clock': async ({ hours }) => clockView((await database()).db, { hours }),
       'time/check': async () => ({ readings: await this.actions.checkClocks() }),
-      'time/clockReply': ({ probe, micros }) => ({ accepted: this.exchange.reply(probe, micros) }),
+      'time/clockReply': ({ probe, micros }) => ({ accepted: this.clockPeer.reply(probe, micros) }),
       'time/layers': async ({ projectId, scope, at }) => this.layers(projectId, scope, at),
       'time/snapshot': async ({ action, projectId, snapshotId }) => {
         const { project, snapshot } = await snapshotActionTarget((await database()).db, action, projectId, snapshotId);

@@ -9,11 +9,11 @@ import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import type { ClockHistoryRow } from '../../src/core/time/check.js';
-import { pageClockMicros } from '../../src/core/time/clock-exchange.js';
 import type { FiveLayerView } from '../../src/core/time/layers.js';
 import type { ClockView } from '../../src/core/time/view.js';
 import type { TimeLayersView } from '../../src/protocol.js';
 import { HostClient } from '../shared/client.js';
+import { answerClockProbes } from '../shared/clock.js';
 import { fromLocalInput, stamp, toLocalInput } from '../shared/instant.js';
 import { PersistentState } from '../shared/state.js';
 import { vscodeApi } from '../shared/vscode-api.js';
@@ -50,15 +50,7 @@ const SERIES_COLOURS: Array<[string, string]> = [
 
 const ms = (micros: number) => `${(micros / 1000).toFixed(3)} ms`;
 
-/** The host's clock probe: answered at once with this page's clock (µs since the epoch). */
-host.on('clock/probe', ({ probe }) => {
-  const micros = pageClockMicros({
-    timeOrigin: performance.timeOrigin,
-    now: () => performance.now(),
-    dateNow: Date.now,
-  });
-  host.request('time/clockReply', { probe, micros }).catch(() => undefined);
-});
+answerClockProbes(host);
 
 /** A theme colour from VS Code's variables (the canvas needs a concrete value). */
 function themeColour(name: string, fallback: string): string {
