@@ -8,10 +8,26 @@
  * method names), so a method's name, params and result cannot drift apart.
  */
 import * as z from 'zod';
+import type { TemplateEditor } from './core/extensions/catalog.js';
+import type { DiffEntry } from './core/extensions/diff.js';
+import type { FormField } from './core/extensions/form.js';
+import type { Bump } from './core/extensions/semver.js';
 import type { DashboardSummary, ModuleView, ProfileTree } from './core/hierarchy.js';
 import type { ClockReading } from './core/time/check.js';
 import type { ClockView, LayersView } from './core/time/view.js';
 import type { TokenAnalyticsReport } from './core/tokens/analytics-report.js';
+import type {
+  ChangeCounts,
+  ChangeDetails,
+  ChangeSummary,
+  ComplianceRow,
+  GuardrailListRow,
+  GuardrailRow,
+  HighImpactRow,
+  PayloadView,
+  StandardRow,
+  ViolationListRow,
+} from './core/bin/index.js';
 
 // ── Extension dashboards (issue 6) ─────────────────────────────────────────────────────────────
 // The webview names an extension, a widget and a command/setting/link; the host checks each
@@ -19,6 +35,30 @@ import type { TokenAnalyticsReport } from './core/tokens/analytics-report.js';
 
 const extensionId = z.string().min(3).max(255);
 const widgetId = z.string().min(1).max(64);
+const templateId = z.string().min(1).max(36);
+const formScalar = z.union([z.string().max(10_000), z.number().finite(), z.boolean()]);
+/** Values typed into a generated form; the host checks each path and kind against the schema. */
+const formEdits = z
+  .array(
+    z
+      .object({
+        path: z.string().min(1).max(300),
+        value: z.union([formScalar, z.array(formScalar).max(100), z.null()]),
+      })
+      .strict(),
+  )
+  .max(500);
+/** A template change is given as form edits or as the whole config in JSON — exactly one of them. */
+const templateChange = {
+  templateId,
+  edits: formEdits.optional(),
+  json: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
+};
+const oneChange = (p: { edits?: unknown; json?: unknown }) => (p.edits === undefined) !== (p.json === undefined);
+const oneChangeMessage = 'give either the form edits or the JSON';
 
 const extensionRequests = {
   /** Installed extensions with their mapping state and the enabled dashboards, rendered. */
@@ -35,6 +75,23 @@ const extensionRequests = {
     .object({ extensionId, widgetId, key: z.string().min(1).max(200), value: z.unknown().optional() })
     .strict(),
   'extensions/openLink': z.object({ extensionId, widgetId, url: z.string().min(1).max(2000) }).strict(),
+  /** The overrides as a form generated from the template schema (src/core/extensions/form.ts). */
+  'extensions/overridesForm': z.object({ extensionId }).strict(),
+  'extensions/saveOverridesForm': z.object({ extensionId, edits: formEdits }).strict(),
+  /** A template's config as a form and as JSON, with its versions. */
+  'extensions/template': z.object({ templateId }).strict(),
+  /** The version bump and diff a change would make, before saving it. */
+  'extensions/previewTemplate': z.object(templateChange).strict().refine(oneChange, oneChangeMessage),
+  /** Saves a template change as a new version (`version` absent: the suggested bump). */
+  'extensions/saveTemplate': z
+    .object({
+      ...templateChange,
+      version: z.string().min(1).max(50).optional(),
+      changelog: z.string().max(5000).optional(),
+    })
+    .strict()
+    .refine(oneChange, oneChangeMessage),
+  'extensions/rollbackTemplate': z.object({ templateId, toVersion: z.string().min(1).max(50) }).strict(),
 } satisfies Record<string, z.ZodType>;
 
 export type ExtensionMappingState = 'enabled' | 'mapped' | 'available' | 'missing' | 'unsupported';
@@ -98,6 +155,14 @@ export interface ExtensionsViewState {
   dashboards: DashboardView[];
 }
 
+export interface TemplateChangePreview {
+  current: string | null;
+  bump: Bump | 'none';
+  /** The version a save without one gets; null when nothing changed. */
+  suggested: string | null;
+  diff: DiffEntry[];
+}
+
 interface ExtensionRequestResults {
   'extensions/state': ExtensionsViewState;
   'extensions/map': { ok: true };
@@ -107,6 +172,12 @@ interface ExtensionRequestResults {
   'extensions/runCommand': { ok: true };
   'extensions/updateSetting': { ok: true };
   'extensions/openLink': { ok: true };
+  'extensions/overridesForm': { fields: FormField[] };
+  'extensions/saveOverridesForm': { ok: true };
+  'extensions/template': TemplateEditor;
+  'extensions/previewTemplate': TemplateChangePreview;
+  'extensions/saveTemplate': { version: string };
+  'extensions/rollbackTemplate': { version: string };
 }
 
 // ── Token analytics (issue 4) ──────────────────────────────────────────────────────────────────
@@ -140,6 +211,117 @@ interface TokenRequestResults {
   'tokens/analytics': TokenAnalyticsView;
   /** The file written, null when the user cancelled the dialog. */
   'tokens/export': { saved: string | null };
+}
+
+// ── The Bin view (issue 8, item 6) ────────────────────────────────────────────────────────────
+// The webview names changes, violations, standards and guardrails by id; core re-checks every
+// transition (only VALIDATED changes are approved, …) and every definition (patterns via re2js).
+
+const binId = z.string().min(1).max(36);
+const binStatus = z.enum(['PENDING', 'VALIDATED', 'REJECTED', 'PROPAGATED']);
+const violationStatus = z.enum(['open', 'resolved', 'suppressed']);
+
+const binRequests = {
+  /** Changes newest first with the counts per status and the filter choices. */
+  'bin/changes': z
+    .object({
+      status: binStatus.optional(),
+      changeType: z.string().min(1).max(100).optional(),
+      sourceModuleId: binId.optional(),
+      text: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    })
+    .strict(),
+  /** One change: payload (pretty, bounded, credentials masked while PENDING), results, impact, log. */
+  'bin/change': z.object({ id: binId }).strict(),
+  'bin/approve': z.object({ id: binId }).strict(),
+  'bin/reject': z.object({ id: binId, reason: z.string().max(2000) }).strict(),
+  'bin/retry': z.object({ id: binId }).strict(),
+  /** Apply the suggested fixes of the change's open violations and resubmit as a new change. */
+  'bin/fix': z.object({ id: binId }).strict(),
+  /** The compliance report, the violations list (by status) and the high-impact report. */
+  'bin/compliance': z
+    .object({ violationStatus: violationStatus.optional(), days: z.number().int().min(1).max(3650).optional() })
+    .strict(),
+  'bin/violation': z.object({ id: binId, status: z.enum(['resolved', 'suppressed']) }).strict(),
+  /** Standards, guardrails and the projects a guardrail may be scoped to. */
+  'bin/rules': z.object({}).strict(),
+  /** Without `id`: create (all fields but enforcementLevel/isActive required by core). With `id`: patch. */
+  'bin/saveStandard': z
+    .object({
+      id: binId.optional(),
+      standardName: z.string().max(100).optional(),
+      category: z.enum(['temporal', 'nomenclature', 'versioning']).optional(),
+      patternRegex: z.string().max(2000).optional(),
+      validationMessage: z.string().max(2000).nullable().optional(),
+      enforcementLevel: z.enum(['error', 'warning', 'info']).optional(),
+      isActive: z.boolean().optional(),
+      appliesTo: z.string().max(500).nullable().optional(),
+    })
+    .strict(),
+  /** `configuration` is JSON text as typed in the editor; the host parses and checks it. */
+  'bin/saveGuardrail': z
+    .object({
+      id: binId.optional(),
+      projectId: binId.nullable().optional(),
+      ruleId: z.string().max(100).optional(),
+      description: z.string().max(5000).optional(),
+      severity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).optional(),
+      autoReject: z.boolean().optional(),
+      enabled: z.boolean().optional(),
+      configuration: z
+        .string()
+        .max(64 * 1024)
+        .optional(),
+    })
+    .strict(),
+  /** Live check of a pattern with re2js on the host (keeps re2js out of the webview bundle). */
+  'bin/validatePattern': z.object({ pattern: z.string().max(4000), sample: z.string().max(2000) }).strict(),
+} satisfies Record<string, z.ZodType>;
+
+export interface BinChangesView {
+  changes: ChangeSummary[];
+  counts: ChangeCounts;
+  changeTypes: string[];
+  modules: Array<{ id: string; name: string; dashboardName: string; projectName: string }>;
+  projects: Record<string, string>;
+}
+
+export interface BinChangeView {
+  change: Omit<ChangeDetails, 'payload'>;
+  payload: PayloadView;
+  /** Standard names of the change's violations, by standard id. */
+  standards: Record<string, string>;
+  projectName: string | null;
+}
+
+export interface BinComplianceView {
+  compliance: ComplianceRow[];
+  violations: ViolationListRow[];
+  highImpact: HighImpactRow[];
+  days: number;
+}
+
+export interface BinRulesView {
+  standards: StandardRow[];
+  /** `configurationText`: the configuration as pretty JSON for the editor. */
+  guardrails: Array<GuardrailListRow & { configurationText: string }>;
+  projects: Array<{ id: string; name: string }>;
+}
+
+interface BinRequestResults {
+  'bin/changes': BinChangesView;
+  'bin/change': BinChangeView;
+  'bin/approve': { ok: true };
+  'bin/reject': { ok: true };
+  'bin/retry': { dashboards: number };
+  'bin/fix': { id: string; fixed: number };
+  'bin/compliance': BinComplianceView;
+  'bin/violation': { ok: true };
+  'bin/rules': BinRulesView;
+  'bin/saveStandard': StandardRow;
+  'bin/saveGuardrail': GuardrailRow;
+  'bin/validatePattern': { ok: true; matches: boolean } | { ok: false; message: string };
 }
 
 /** Largest inbound message the host accepts (serialized), so a hostile webview cannot exhaust memory. */
@@ -305,6 +487,7 @@ export const requests = {
 
   ...extensionRequests,
   ...tokenRequests,
+  ...binRequests,
   ...timeRequests,
 } satisfies Record<string, z.ZodType>;
 
@@ -337,7 +520,8 @@ export interface CockpitState {
 type Done = { ok: true };
 
 /** What each request answers. */
-export interface RequestResults extends ExtensionRequestResults, TokenRequestResults, TimeRequestResults {
+export interface RequestResults
+  extends ExtensionRequestResults, TokenRequestResults, BinRequestResults, TimeRequestResults {
   'view/ready': { view: string };
   'cockpit/state': CockpitState;
   'database/connect': { connected: boolean };

@@ -3,6 +3,7 @@ import { CockpitDatabase } from './database.js';
 import type { Cockpit } from './context.js';
 import { registerCortex } from './cortex.js';
 import { registerBin, type BinApi } from './bin.js';
+import { BinPanel } from './bin-view.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): CockpitApi {
   registerCockpit(cockpit);
   const tokens = registerTokens(cockpit);
   const bin = registerBin(cockpit);
+  BinPanel.register(cockpit);
 
   log.info(`Activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return { recordTokenUsage: tokens.recordTokenUsage, submitChange: bin.submitChange };

@@ -67,6 +67,8 @@ const CHROMIUM_ARGS = [
 
 export interface StartOptions {
   vsixPath: string;
+  /** Other extensions installed beside it (e.g. a second extension the Cockpit orchestrates). */
+  extraVsixPaths?: string[];
   workspaceDir: string;
   /** User settings merged over the clean defaults. */
   settings?: Record<string, unknown>;
@@ -177,7 +179,8 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const state: RunState = { dirs, suite: options.suite ?? 'default', stopped: false };
   try {
     let started = Date.now();
-    await installExtension(paths, dirs, env, options.vsixPath);
+    for (const vsix of [options.vsixPath, ...(options.extraVsixPaths ?? [])])
+      await installExtension(paths, dirs, env, vsix);
     const installExtensionMs = Date.now() - started;
 
     started = Date.now();

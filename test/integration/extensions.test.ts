@@ -23,16 +23,20 @@ import {
   listVersions,
   proposeVersion,
   rollbackTemplate,
+  templateConfigWithEdits,
+  templateEditor,
   updateTemplateConfig,
 } from '../../src/core/extensions/catalog.js';
 import { TEMPLATE_FORMAT, type DashboardConfig, type TemplateFile } from '../../src/core/extensions/config.js';
 import {
   effectiveDashboard,
   mapExtension,
+  overridesForm,
   projectDashboards,
   reorderMappings,
   setCustomConfig,
   setMappingEnabled,
+  setOverridesFromForm,
   syncProjectMappings,
   unmapExtension,
 } from '../../src/core/extensions/mappings.js';
@@ -285,6 +289,123 @@ describe('extension dashboards on MariaDB', () => {
       const failure = results.find((r) => r.status === 'rejected');
       assert.ok(failure && failure.status === 'rejected' && failure.reason instanceof CockpitError, String(failure));
       assert.equal((await listVersions(database.db, template.id)).length, 2);
+    });
+  });
+
+  describe('forms generated from the template schema', () => {
+    it('edits a template through its form as a new version, with the preview the editor shows', async () => {
+      const { template } = await importTemplate(database.db, templateFile(), { actor, source: 'builtin' });
+      const editor = await templateEditor(database.db, template.id);
+      assert.equal(editor.version, '1.0.0');
+      assert.deepEqual(JSON.parse(editor.json), baseConfig);
+      assert.ok(editor.fields.some((f) => f.path === 'widgets.1.markdown' && f.value === 'First note.'));
+
+      const edits = [
+        { path: 'widgets.1.markdown', value: 'Second note.' },
+        { path: 'layout.columns', value: 3 },
+      ];
+      const preview = await proposeVersion(
+        database.db,
+        template.id,
+        await templateConfigWithEdits(database.db, template.id, edits),
+      );
+      assert.equal(preview.suggested, '1.0.1');
+      assert.deepEqual(preview.diff.map((d) => d.path).sort(), ['layout.columns', 'widgets[note].markdown']);
+
+      const saved = await updateTemplateConfig(database.db, {
+        templateId: template.id,
+        edits,
+        changelog: 'Form',
+        actor,
+      });
+      assert.equal(saved.version, '1.0.1');
+      const after = await templateEditor(database.db, template.id);
+      assert.equal(after.version, '1.0.1');
+      assert.deepEqual(
+        after.versions.map((v) => v.version),
+        ['1.0.1', '1.0.0'],
+      );
+      assert.equal(after.versions[0]?.changelog, 'Form');
+      const [row] = await rows(template.id);
+      assert.deepEqual((row!.config as DashboardConfig).layout, { columns: 3 });
+
+      await assert.rejects(
+        updateTemplateConfig(database.db, {
+          templateId: template.id,
+          edits: [{ path: 'widgets.0.commands.0.command', value: 'not a command!' }],
+          actor,
+        }),
+        rejection('invalid', /config\.widgets\.0\.commands\.0\.command: a command id/),
+      );
+      assert.equal((await listVersions(database.db, template.id)).length, 2, 'a refused edit writes no version');
+    });
+
+    it('stores only what differs from the template as overrides; the template value given back inherits again', async () => {
+      const project = await newProject();
+      const { template } = await importTemplate(database.db, templateFile({ extensionId: 'acme.form' }), {
+        actor,
+        source: 'builtin',
+      });
+      await mapExtension(database.db, { projectId: project, extensionId: 'acme.form', templateId: template.id, actor });
+      const fields = await overridesForm(database.db, project, 'acme.form');
+      assert.equal(fields.find((f) => f.path === 'title')?.value, 'Tool');
+      assert.ok(fields.every((f) => !f.overridden));
+
+      const merged = await setOverridesFromForm(database.db, {
+        projectId: project,
+        extensionId: 'ACME.form',
+        edits: [
+          { path: 'title', value: 'Our tool' },
+          { path: 'widgets.1.markdown', value: 'Project note.' },
+        ],
+        actor,
+      });
+      assert.equal(merged.title, 'Our tool');
+      const stored = async () =>
+        (
+          await database.db
+            .select({ customConfig: projectExtensionMappings.customConfig })
+            .from(projectExtensionMappings)
+            .where(eq(projectExtensionMappings.projectId, project))
+        )[0]?.customConfig;
+      assert.deepEqual(await stored(), {
+        title: 'Our tool',
+        widgets: [baseConfig.widgets[0], { id: 'note', type: 'markdown', markdown: 'Project note.' }],
+      });
+      const shown = await overridesForm(database.db, project, 'acme.form');
+      assert.equal(shown.find((f) => f.path === 'title')?.overridden, true);
+      assert.equal(shown.find((f) => f.path === 'layout.columns')?.overridden, false);
+
+      // A template change to a field the project does not override reaches the project.
+      await updateTemplateConfig(database.db, {
+        templateId: template.id,
+        edits: [{ path: 'layout.columns', value: 1 }],
+        actor,
+      });
+      const afterTemplateChange = await overridesForm(database.db, project, 'acme.form');
+      assert.equal(afterTemplateChange.find((f) => f.path === 'layout.columns')?.value, 1);
+
+      await setOverridesFromForm(database.db, {
+        projectId: project,
+        extensionId: 'acme.form',
+        edits: [
+          { path: 'title', value: 'Tool' },
+          { path: 'widgets.1.markdown', value: 'First note.' },
+        ],
+        actor,
+      });
+      assert.equal(await stored(), null, 'back at the template values: no overrides left');
+
+      await assert.rejects(
+        setOverridesFromForm(database.db, {
+          projectId: project,
+          extensionId: 'acme.form',
+          edits: [{ path: 'layout.columns', value: 9 }],
+          actor,
+        }),
+        rejection('invalid', /custom_config\.layout\.columns/),
+      );
+      assert.equal(await stored(), null, 'a refused edit changes nothing');
     });
   });
 

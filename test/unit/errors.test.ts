@@ -6,7 +6,11 @@ import { safeMessage } from '../../src/core/errors.js';
 describe('safeMessage', () => {
   it('keeps only the driver’s message of a failed query, never its bound parameters', () => {
     const cause = Object.assign(new Error("Duplicate entry 'p1' for key 'PRIMARY'"), { code: 'ER_DUP_ENTRY' });
-    const error = new DrizzleQueryError('insert into api_configurations values (?, ?)', ['p1', 'sk-live-SECRET'], cause);
+    const error = new DrizzleQueryError(
+      'insert into api_configurations values (?, ?)',
+      ['p1', 'sk-live-SECRET'],
+      cause,
+    );
     assert.ok(error.message.includes('sk-live-SECRET'), 'drizzle itself quotes the parameters');
     const message = safeMessage(error);
     assert.equal(message, "Database error: Duplicate entry 'p1' for key 'PRIMARY'");

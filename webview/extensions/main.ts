@@ -1,25 +1,55 @@
 /**
  * The Extensions view: installed extensions with their mapping state (enable/disable, reorder,
- * map, overrides as validated raw JSON) and the enabled extension dashboards with their widgets.
+ * map, overrides through a form generated from the template schema or as raw JSON), the template
+ * editor (config as a form or JSON, new versions, rollback) and the enabled extension dashboards.
  * No business logic: every action is a request the host validates and authorizes.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { DashboardView, ExtensionRowView, ExtensionsViewState, WidgetView } from '../../src/protocol.js';
+import type { FormField } from '../../src/core/extensions/form.js';
+import type {
+  DashboardView,
+  ExtensionRowView,
+  ExtensionsViewState,
+  TemplateChangePreview,
+  WidgetView,
+} from '../../src/protocol.js';
+import type { TemplateEditor } from '../../src/core/extensions/catalog.js';
 import { HostClient } from '../shared/client.js';
+import { draftEdits, renderForm, type FormDraft, type FormValue } from './form.js';
 import { PersistentState } from '../shared/state.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
 
-/** What survives a reload: the last state shown and the overrides the user is still editing. */
+type EditMode = 'form' | 'json';
+
+/** Unsaved overrides of one extension: the form's edited values and the raw JSON text. */
+interface OverridesDraft {
+  mode: EditMode;
+  form: FormDraft;
+  json: string;
+}
+
+/** Unsaved changes to a template's config, with the version and changelog typed so far. */
+interface TemplateDraft {
+  templateId: string;
+  mode: EditMode;
+  form: FormDraft;
+  json: string | null;
+  version: string;
+  changelog: string;
+}
+
+/** What survives a reload: the last state shown and every edit not saved yet. */
 interface Saved {
   view?: ExtensionsViewState;
-  drafts: Record<string, string>;
+  overrides: Record<string, OverridesDraft>;
+  template?: TemplateDraft;
 }
 
 const api = vscodeApi<Saved>();
 const host = new HostClient(api);
-const saved = new PersistentState<Saved>(api, { drafts: {} });
+const saved = new PersistentState<Saved>(api, { overrides: {} });
 
 const STATE_LABEL: Record<ExtensionRowView['state'], string> = {
   enabled: 'enabled',
@@ -200,12 +230,57 @@ export class CockpitExtensions extends LitElement {
       dd {
         margin: 0;
       }
+      .editor > * {
+        margin-bottom: 8px;
+      }
+      .modes button.active {
+        color: var(--vscode-button-foreground);
+        background: var(--vscode-button-background);
+      }
+      fieldset.form-group {
+        border: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
+        margin: 8px 0;
+        padding: 6px 10px;
+      }
+      legend {
+        font-weight: 600;
+        padding: 0 4px;
+      }
+      .form-field {
+        margin: 6px 0;
+      }
+      .form-field label {
+        display: block;
+      }
+      .form-field input[type='text'],
+      .form-field input[type='number'] {
+        min-width: 18em;
+      }
+      textarea.list {
+        min-height: 4em;
+      }
+      .choices .choice {
+        display: inline-flex;
+        gap: 4px;
+        margin-right: 12px;
+      }
+      .badge.edited {
+        background: var(--vscode-inputValidation-infoBackground, var(--vscode-badge-background));
+      }
+      .template-editor {
+        border-top: 1px solid var(--vscode-widget-border, var(--vscode-panel-border));
+        margin-top: 16px;
+      }
     `,
   ];
 
   @state() private view: ExtensionsViewState | undefined = saved.value.view;
-  @state() private drafts: Record<string, string> = saved.value.drafts;
-  @state() private editing = new Set<string>(Object.keys(saved.value.drafts));
+  @state() private overrides: Record<string, OverridesDraft> = saved.value.overrides ?? {};
+  /** Generated override forms, per extension being edited. */
+  @state() private forms: Record<string, FormField[]> = {};
+  @state() private templateDraft: TemplateDraft | undefined = saved.value.template;
+  @state() private template: TemplateEditor | undefined;
+  @state() private preview: TemplateChangePreview | undefined;
   @state() private errors: Record<string, string> = {};
   @state() private busy = false;
   private chosenTemplate: Record<string, string> = {};
@@ -213,11 +288,20 @@ export class CockpitExtensions extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     host.on('data/changed', () => void this.refresh());
-    void host.request('view/ready', {}).then(() => this.refresh());
+    void host.request('view/ready', {}).then(async () => {
+      await this.refresh();
+      // Editors open before a reload come back with their drafts; their forms are fetched again.
+      for (const extensionId of Object.keys(this.overrides)) void this.loadForm(extensionId);
+      if (this.templateDraft) void this.loadTemplate(this.templateDraft.templateId);
+    });
   }
 
   private save(): void {
-    saved.update({ ...(this.view ? { view: this.view } : {}), drafts: this.drafts });
+    saved.update({
+      ...(this.view ? { view: this.view } : {}),
+      overrides: this.overrides,
+      ...(this.templateDraft ? { template: this.templateDraft } : {}),
+    });
   }
 
   private async refresh(): Promise<void> {
@@ -261,6 +345,7 @@ export class CockpitExtensions extends LitElement {
       ${view?.problem ? html`<p class="notice">${view.problem}</p>` : nothing}
       ${this.errors.global ? html`<p class="error">${this.errors.global}</p>` : nothing}
       ${view?.project ? this.renderList(view.extensions) : nothing}
+      ${view?.project && this.templateDraft ? this.renderTemplateEditor(this.templateDraft) : nothing}
       ${view?.project ? this.renderDashboards(view.dashboards) : nothing}
     `;
   }
@@ -293,7 +378,7 @@ export class CockpitExtensions extends LitElement {
   private renderRow(row: ExtensionRowView, mapped: ExtensionRowView[]) {
     const index = mapped.indexOf(row);
     const key = row.extensionId;
-    const editing = this.editing.has(key);
+    const editing = Object.hasOwn(this.overrides, key);
     return html`
       <tr>
         <td>
@@ -355,6 +440,7 @@ export class CockpitExtensions extends LitElement {
                   <button class="secondary" @click=${() => this.toggleEditing(row)}>
                     ${editing ? 'Close overrides' : 'Edit overrides'}
                   </button>
+                  <button class="secondary" @click=${() => this.openTemplate(row.template!.id)}>Edit template</button>
                 `
               : html`<button
                   ?disabled=${this.busy || row.templates.length === 0}
@@ -372,55 +458,316 @@ export class CockpitExtensions extends LitElement {
 
   private renderOverrides(row: ExtensionRowView) {
     const key = row.extensionId;
+    const draft = this.overrides[key]!;
+    const errorKey = `${key}:overrides`;
+    const fields = this.forms[key];
     return html`
       <tr>
-        <td colspan="4">
-          <label for="overrides-${key}" class="muted">
-            Project overrides (JSON). Objects merge into the template, arrays replace it, <code>null</code> removes a
-            key. Empty: no overrides.
-          </label>
-          <textarea
-            id="overrides-${key}"
-            spellcheck="false"
-            .value=${this.drafts[key] ?? row.overrides}
-            @input=${(e: Event) => {
-              this.drafts = { ...this.drafts, [key]: (e.target as HTMLTextAreaElement).value };
-              this.save();
-            }}
-          ></textarea>
-          <button
-            ?disabled=${this.busy}
-            @click=${async () => {
-              const saved = await this.act(`${key}:overrides`, () =>
-                host.request('extensions/setOverrides', { extensionId: key, json: this.drafts[key] ?? row.overrides }),
-              );
-              if (saved) this.closeEditor(key);
-            }}
-          >
-            Save overrides
-          </button>
+        <td colspan="4" class="editor" aria-label="Overrides of ${row.displayName}">
+          ${this.renderModeSwitch(draft.mode, (mode) => this.updateOverrides(key, { mode }))}
+          ${
+            draft.mode === 'form'
+              ? html`<p class="muted">
+                    Values that differ from the template are this project's overrides; “Use template value” inherits it
+                    again. Adding or removing widgets is done in raw JSON.
+                  </p>
+                  ${
+                    fields
+                      ? renderForm({
+                          idPrefix: `overrides-${key}`,
+                          fields,
+                          draft: draft.form,
+                          disabled: this.busy,
+                          resetLabel: 'Use template value',
+                          onChange: (path, value) =>
+                            this.updateOverrides(key, { form: { ...draft.form, [path]: value } }),
+                        })
+                      : html`<p class="muted">Loading the form…</p>`
+                  }
+                  <button ?disabled=${this.busy || !fields} @click=${() => this.saveOverridesForm(key)}>
+                    Save overrides
+                  </button>`
+              : html`<label for="overrides-${key}" class="muted">
+                    Project overrides (JSON). Objects merge into the template, arrays replace it, <code>null</code>
+                    removes a key. Empty: no overrides.
+                  </label>
+                  <textarea
+                    id="overrides-${key}"
+                    spellcheck="false"
+                    .value=${draft.json}
+                    @input=${(e: Event) => this.updateOverrides(key, { json: (e.target as HTMLTextAreaElement).value })}
+                  ></textarea>
+                  <button
+                    ?disabled=${this.busy}
+                    @click=${async () => {
+                      const done = await this.act(errorKey, () =>
+                        host.request('extensions/setOverrides', { extensionId: key, json: draft.json }),
+                      );
+                      if (done) this.closeEditor(key);
+                    }}
+                  >
+                    Save overrides
+                  </button>`
+          }
           <button class="secondary" @click=${() => this.closeEditor(key)}>Cancel</button>
-          ${this.errors[`${key}:overrides`] ? html`<div class="error" role="alert">${this.errors[`${key}:overrides`]}</div>` : nothing}
+          ${this.errors[errorKey] ? html`<div class="error" role="alert">${this.errors[errorKey]}</div>` : nothing}
         </td>
       </tr>
     `;
   }
 
-  private toggleEditing(row: ExtensionRowView): void {
-    if (this.editing.has(row.extensionId)) return this.closeEditor(row.extensionId);
-    this.editing = new Set([...this.editing, row.extensionId]);
-    this.drafts = { ...this.drafts, [row.extensionId]: row.overrides };
+  private renderModeSwitch(mode: EditMode, choose: (mode: EditMode) => void) {
+    return html`<div class="modes" role="group" aria-label="Editor">
+      ${(['form', 'json'] as const).map(
+        (m) =>
+          html`<button
+            class="secondary ${m === mode ? 'active' : ''}"
+            aria-pressed=${m === mode}
+            @click=${() => choose(m)}
+          >
+            ${m === 'form' ? 'Form' : 'Raw JSON'}
+          </button>`,
+      )}
+    </div>`;
+  }
+
+  private updateOverrides(extensionId: string, change: Partial<OverridesDraft>): void {
+    this.overrides = { ...this.overrides, [extensionId]: { ...this.overrides[extensionId]!, ...change } };
     this.save();
   }
 
+  private async loadForm(extensionId: string): Promise<void> {
+    try {
+      const { fields } = await host.request('extensions/overridesForm', { extensionId });
+      this.forms = { ...this.forms, [extensionId]: fields };
+    } catch (error) {
+      // Overrides that no longer validate have no form: the raw JSON editor is the way to fix them.
+      this.errors = { ...this.errors, [`${extensionId}:overrides`]: (error as Error).message };
+      if (this.overrides[extensionId]) this.updateOverrides(extensionId, { mode: 'json' });
+    }
+  }
+
+  private async saveOverridesForm(extensionId: string): Promise<void> {
+    const draft = this.overrides[extensionId];
+    if (!draft) return;
+    const done = await this.act(`${extensionId}:overrides`, () =>
+      host.request('extensions/saveOverridesForm', { extensionId, edits: draftEdits(draft.form) }),
+    );
+    if (done) this.closeEditor(extensionId);
+  }
+
+  private toggleEditing(row: ExtensionRowView): void {
+    if (Object.hasOwn(this.overrides, row.extensionId)) return this.closeEditor(row.extensionId);
+    this.updateOverrides(row.extensionId, { mode: 'form', form: {}, json: row.overrides });
+    void this.loadForm(row.extensionId);
+  }
+
   private closeEditor(extensionId: string): void {
-    const editing = new Set(this.editing);
-    editing.delete(extensionId);
-    this.editing = editing;
-    const { [extensionId]: _dropped, ...rest } = this.drafts;
-    this.drafts = rest;
+    const { [extensionId]: _dropped, ...rest } = this.overrides;
+    this.overrides = rest;
+    const { [extensionId]: _form, ...forms } = this.forms;
+    this.forms = forms;
     this.errors = { ...this.errors, [`${extensionId}:overrides`]: '' };
     this.save();
+  }
+
+  // ── Template editor ──
+
+  private openTemplate(templateId: string): void {
+    if (this.templateDraft?.templateId !== templateId) {
+      this.templateDraft = { templateId, mode: 'form', form: {}, json: null, version: '', changelog: '' };
+      this.template = undefined;
+      this.preview = undefined;
+      this.save();
+    }
+    void this.loadTemplate(templateId);
+  }
+
+  private async loadTemplate(templateId: string): Promise<void> {
+    try {
+      this.template = await host.request('extensions/template', { templateId });
+      this.errors = { ...this.errors, template: '' };
+    } catch (error) {
+      this.errors = { ...this.errors, template: (error as Error).message };
+    }
+  }
+
+  private updateTemplateDraft(change: Partial<TemplateDraft>): void {
+    if (!this.templateDraft) return;
+    this.templateDraft = { ...this.templateDraft, ...change };
+    this.preview = undefined;
+    this.save();
+  }
+
+  private closeTemplate(): void {
+    this.templateDraft = undefined;
+    this.template = undefined;
+    this.preview = undefined;
+    this.errors = { ...this.errors, template: '' };
+    saved.update({ ...(this.view ? { view: this.view } : {}), overrides: this.overrides });
+  }
+
+  /** The change as the host takes it: the form's edits, or the JSON text in JSON mode. */
+  private templateChange(draft: TemplateDraft) {
+    return draft.mode === 'json'
+      ? { templateId: draft.templateId, json: draft.json ?? this.template?.json ?? '' }
+      : { templateId: draft.templateId, edits: draftEdits(draft.form) };
+  }
+
+  private renderTemplateEditor(draft: TemplateDraft) {
+    const template = this.template;
+    const preview = this.preview;
+    return html`<section class="template-editor" aria-label="Template editor">
+      <h2>
+        Template
+        ${template ? html`“${template.name}” <span class="muted">${template.extensionId} · v${template.version ?? '?'}</span>` : nothing}
+      </h2>
+      <p class="notice">A template is shared: a new version applies to every project that maps it.</p>
+      ${this.errors.template ? html`<p class="error" role="alert">${this.errors.template}</p>` : nothing}
+      ${
+        template
+          ? html`
+              ${this.renderModeSwitch(draft.mode, (mode) => this.updateTemplateDraft({ mode }))}
+              ${
+                draft.mode === 'form'
+                  ? renderForm({
+                      idPrefix: 'template',
+                      fields: template.fields,
+                      draft: draft.form,
+                      disabled: this.busy,
+                      onChange: (path, value: FormValue) =>
+                        this.updateTemplateDraft({ form: { ...draft.form, [path]: value } }),
+                    })
+                  : html`<label for="template-json" class="muted">The whole configuration (JSON).</label>
+                      <textarea
+                        id="template-json"
+                        spellcheck="false"
+                        .value=${draft.json ?? template.json}
+                        @input=${(e: Event) => this.updateTemplateDraft({ json: (e.target as HTMLTextAreaElement).value })}
+                      ></textarea>`
+              }
+              <div class="form-field">
+                <label for="template-version">New version</label>
+                <input
+                  id="template-version"
+                  type="text"
+                  placeholder=${preview?.suggested ?? 'suggested from the change'}
+                  .value=${draft.version}
+                  @input=${(e: Event) => this.updateTemplateDraft({ version: (e.target as HTMLInputElement).value.trim() })}
+                />
+              </div>
+              <div class="form-field">
+                <label for="template-changelog">Changelog</label>
+                <input
+                  id="template-changelog"
+                  type="text"
+                  .value=${draft.changelog}
+                  @input=${(e: Event) => this.updateTemplateDraft({ changelog: (e.target as HTMLInputElement).value })}
+                />
+              </div>
+              <button class="secondary" ?disabled=${this.busy} @click=${() => this.previewTemplate(draft)}>
+                Preview change
+              </button>
+              <button ?disabled=${this.busy} @click=${() => this.saveTemplate(draft)}>Save as new version</button>
+              <button class="secondary" @click=${() => this.closeTemplate()}>Close</button>
+              ${preview ? this.renderPreview(preview) : nothing} ${this.renderVersions(template)}
+            `
+          : html`<p class="muted">Loading the template…</p>`
+      }
+    </section>`;
+  }
+
+  private renderPreview(preview: TemplateChangePreview) {
+    if (preview.bump === 'none') return html`<p class="preview muted">No change to save.</p>`;
+    return html`<div class="preview">
+      <p>
+        A <strong>${preview.bump}</strong> change: v${preview.current ?? '0.0.0'} → v${preview.suggested} unless you
+        give a version.
+      </p>
+      <ul>
+        ${preview.diff.map(
+          (d) =>
+            html`<li>
+              <code>${d.path}</code> ${d.kind}${
+                d.kind === 'changed' ? html`: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}` : nothing
+              }
+            </li>`,
+        )}
+      </ul>
+    </div>`;
+  }
+
+  private renderVersions(template: TemplateEditor) {
+    return html`<h3>Versions</h3>
+      <table class="versions">
+        <tbody>
+          ${template.versions.map(
+            (v, i) =>
+              html`<tr>
+                <td>v${v.version}</td>
+                <td title=${v.createdAt}>
+                  ${v.createdAt.slice(0, 19).replace(' ', 'T')}Z · ${v.createdBy ?? 'unknown'}
+                </td>
+                <td>${v.changelog ?? ''}</td>
+                <td>
+                  ${
+                    i === 0
+                      ? html`<span class="muted">current</span>`
+                      : html`<button
+                          class="secondary"
+                          ?disabled=${this.busy}
+                          @click=${() => this.rollback(template, v.version)}
+                        >
+                          Roll back to v${v.version}
+                        </button>`
+                  }
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
+  }
+
+  private async previewTemplate(draft: TemplateDraft): Promise<void> {
+    try {
+      this.preview = await host.request('extensions/previewTemplate', this.templateChange(draft));
+      this.errors = { ...this.errors, template: '' };
+    } catch (error) {
+      this.errors = { ...this.errors, template: (error as Error).message };
+    }
+  }
+
+  private async saveTemplate(draft: TemplateDraft): Promise<void> {
+    const done = await this.act('template', () =>
+      host.request('extensions/saveTemplate', {
+        ...this.templateChange(draft),
+        ...(draft.version ? { version: draft.version } : {}),
+        ...(draft.changelog.trim() ? { changelog: draft.changelog.trim() } : {}),
+      }),
+    );
+    if (done) this.resetTemplateDraft(draft.templateId);
+  }
+
+  private async rollback(template: TemplateEditor, version: string): Promise<void> {
+    const done = await this.act('template', () =>
+      host.request('extensions/rollbackTemplate', { templateId: template.id, toVersion: version }),
+    );
+    if (done) this.resetTemplateDraft(template.id);
+  }
+
+  /** After a save or rollback: an empty draft over the template's new config. */
+  private resetTemplateDraft(templateId: string): void {
+    this.templateDraft = {
+      templateId,
+      mode: this.templateDraft?.mode ?? 'form',
+      form: {},
+      json: null,
+      version: '',
+      changelog: '',
+    };
+    this.preview = undefined;
+    this.save();
+    void this.loadTemplate(templateId);
   }
 
   private move(mapped: ExtensionRowView[], index: number, delta: number): void {

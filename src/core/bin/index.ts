@@ -1,4 +1,5 @@
 // The Bin (sync_buffer) and metadata governance: submit, validate, analyse impact, propagate.
+export * from './browse.js';
 export * from './capabilities.js';
 export * from './compliance.js';
 export * from './guardrails.js';

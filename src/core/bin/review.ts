@@ -117,7 +117,19 @@ export interface ListChangesOptions {
   projectId?: string;
   status?: ChangeStatus;
   changeType?: string;
+  sourceModuleId?: string;
+  /** Case-insensitive substring of the change's id, type or payload JSON (the Bin view's filter). */
+  text?: string;
   limit?: number;
+}
+
+/** LIKE pattern for a literal substring: `%`, `_` and `\\` in the text match themselves. */
+export const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+function textMatches(text: string) {
+  const pattern = likeContaining(text.toLowerCase());
+  // CAST: TiDB's JSON type has no collation for LIKE; MariaDB's JSON is text already.
+  return sql`(${syncBuffer.id} LIKE ${pattern} OR LOWER(${syncBuffer.changeType}) LIKE ${pattern} OR LOWER(CAST(${syncBuffer.payload} AS CHAR)) LIKE ${pattern})`;
 }
 
 /** Newest first, for the Bin view and the approve/reject/retry pickers. */
@@ -126,6 +138,8 @@ export async function listChanges(db: Db, options: ListChangesOptions = {}): Pro
     options.projectId ? eq(syncBuffer.projectId, options.projectId) : undefined,
     options.status ? eq(syncBuffer.status, options.status) : undefined,
     options.changeType ? eq(syncBuffer.changeType, options.changeType) : undefined,
+    options.sourceModuleId ? eq(syncBuffer.sourceModuleId, options.sourceModuleId) : undefined,
+    options.text?.trim() ? textMatches(options.text.trim()) : undefined,
   ].filter(Boolean);
   const rows = await db
     .select(summaryColumns)

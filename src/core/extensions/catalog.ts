@@ -18,6 +18,7 @@ import {
   type TemplateFile,
 } from './config.js';
 import { diffJson, suggestBump, type DiffEntry } from './diff.js';
+import { applyFormEdits, configFormFields, type FormEdit, type FormField } from './form.js';
 import { jsonEqual } from './merge.js';
 import { isDuplicateKey, isForeignKeyRestrict } from './retry.js';
 import { bumpSemVer, compareSemVer, isSemVer, latestSemVer, type Bump } from './semver.js';
@@ -288,14 +289,14 @@ export async function approveTemplate(db: Db, templateId: string, actor: string)
   );
 }
 
-export interface ConfigChange {
+/** A new config, whole or as form edits applied to the current one (read under the row lock). */
+export type ConfigChange = {
   templateId: string;
-  config: unknown;
   /** Defaults to the current version bumped as `suggestBump` says. */
   version?: string;
   changelog?: string;
   actor: string;
-}
+} & ({ config: unknown } | { edits: FormEdit[] });
 
 export interface VersionResult {
   version: string;
@@ -322,7 +323,6 @@ export async function proposeVersion(db: Db, templateId: string, config: unknown
  * higher than every existing one; the row is locked so two windows cannot both write "the next".
  */
 export async function updateTemplateConfig(db: Db, change: ConfigChange, action = 'extension_dashboard.update') {
-  const config = parseDashboardConfig(change.config);
   if (change.version !== undefined && !isSemVer(change.version)) {
     throw invalid(`"${change.version}" is not a SemVer version (e.g. 1.2.0).`, 'version');
   }
@@ -337,6 +337,11 @@ export async function updateTemplateConfig(db: Db, change: ConfigChange, action 
     },
     async (tx): Promise<VersionResult> => {
       const row = await getTemplate(tx, change.templateId, { lock: true });
+      const config = parseDashboardConfig(
+        'edits' in change
+          ? applyFormEdits(row.config, configFormFields(row.config, row.config), change.edits)
+          : change.config,
+      );
       const [current] = await listVersions(tx, row.id);
       const kind = suggestBump(row.config, config);
       if (kind === 'none') throw invalid('The configuration is unchanged; there is nothing to version.', 'config');
@@ -356,6 +361,46 @@ export async function updateTemplateConfig(db: Db, change: ConfigChange, action 
     },
     (result) => ({ metadata: { version: result.version, previous: result.previous, bump: result.bump } }),
   );
+}
+
+export interface TemplateEditor {
+  id: string;
+  name: string;
+  extensionId: string;
+  communityApproved: boolean;
+  /** The current (highest) version. */
+  version: string | null;
+  fields: FormField[];
+  /** The config as formatted JSON, for the raw editor. */
+  json: string;
+  versions: Array<{ version: string; changelog: string | null; createdBy: string | null; createdAt: string }>;
+}
+
+/** What the template editor shows: the config as a form and as JSON, and the version history. */
+export async function templateEditor(db: Db, templateId: string): Promise<TemplateEditor> {
+  const row = await getTemplate(db, templateId);
+  const versions = await listVersions(db, templateId);
+  return {
+    id: row.id,
+    name: row.name,
+    extensionId: row.extensionId,
+    communityApproved: row.communityApproved,
+    version: versions[0]?.version ?? null,
+    fields: configFormFields(row.config, row.config),
+    json: JSON.stringify(row.config, null, 2),
+    versions: versions.map((v) => ({
+      version: v.version,
+      changelog: v.changelog,
+      createdBy: v.createdBy,
+      createdAt: v.createdAt,
+    })),
+  };
+}
+
+/** The template's config with form edits applied (validated when it is saved or previewed). */
+export async function templateConfigWithEdits(db: Db, templateId: string, edits: FormEdit[]): Promise<unknown> {
+  const row = await getTemplate(db, templateId);
+  return applyFormEdits(row.config, configFormFields(row.config, row.config), edits);
 }
 
 /** Restores the config of `toVersion` as a NEW version (history is never rewritten). */

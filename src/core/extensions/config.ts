@@ -175,3 +175,12 @@ export function parseTemplateFile(source: string | unknown): TemplateFile {
   }
   return parseOrThrow(templateFileSchema, value, 'dashboard template');
 }
+
+/** JSON the user typed, or an `invalid` error naming `field` and the syntax error. */
+export function parseJsonText(text: string, what: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CockpitError('invalid', `${what} is not valid JSON: ${(error as Error).message}.`, field);
+  }
+}

@@ -11,7 +11,8 @@ import { audited, type Executor } from '../audit.js';
 import { CockpitError, invalid, notFound } from '../errors.js';
 import { retryOnDeadlock } from './retry.js';
 import { canonicalExtensionId, type DashboardConfig } from './config.js';
-import { effectiveConfig, validateCustomConfig } from './merge.js';
+import { applyFormEdits, configFormFields, minimalOverride, type FormEdit, type FormField } from './form.js';
+import { effectiveConfig, isPlainObject, validateCustomConfig } from './merge.js';
 import {
   extensionStates,
   planMappings,
@@ -294,9 +295,41 @@ export async function reorderMappings(
 }
 
 /** Stores the project's overrides after checking that the merged dashboard is valid; null removes them. */
-export async function setCustomConfig(
+export function setCustomConfig(
   db: Db,
   input: { projectId: string; extensionId: string; customConfig: unknown; actor: string },
+): Promise<DashboardConfig> {
+  return customize(db, input, () => input.customConfig);
+}
+
+/** The override form of a mapped extension: the template's fields with the project's values. */
+export async function overridesForm(db: Db, projectId: string, extensionId: string): Promise<FormField[]> {
+  const row = await requireMapping(db, projectId, extensionId);
+  const template = await requireTemplate(db, row.dashboardId);
+  return configFormFields(template.config, effectiveConfig(template.config, row.customConfig));
+}
+
+/**
+ * Applies form edits to the effective dashboard and stores what differs from the template as the
+ * overrides, so values left at the template's stay inherited from it.
+ */
+export function setOverridesFromForm(
+  db: Db,
+  input: { projectId: string; extensionId: string; edits: FormEdit[]; actor: string },
+): Promise<DashboardConfig> {
+  return customize(db, input, (templateConfig, current) => {
+    const effective = effectiveConfig(templateConfig, current);
+    const edited = applyFormEdits(effective, configFormFields(templateConfig, effective), input.edits);
+    const override = minimalOverride(templateConfig, edited);
+    return isPlainObject(override) && Object.keys(override).length === 0 ? null : override;
+  });
+}
+
+/** Replaces the overrides with `next(templateConfig, currentOverrides)`, inside one locked transaction. */
+function customize(
+  db: Db,
+  input: { projectId: string; extensionId: string; actor: string },
+  next: (templateConfig: unknown, current: unknown) => unknown,
 ): Promise<DashboardConfig> {
   return audited(
     db,
@@ -308,16 +341,19 @@ export async function setCustomConfig(
     },
     async (tx) => {
       const row = await requireMapping(tx, input.projectId, input.extensionId, true);
-      const [template] = await tx.select().from(extensionDashboards).where(eq(extensionDashboards.id, row.dashboardId));
-      if (!template) throw notFound('Dashboard template', row.dashboardId);
-      const merged = validateCustomConfig(template.config, input.customConfig);
-      await tx
-        .update(projectExtensionMappings)
-        .set({ customConfig: input.customConfig ?? null })
-        .where(eq(projectExtensionMappings.id, row.id));
+      const template = await requireTemplate(tx, row.dashboardId);
+      const customConfig = next(template.config, row.customConfig) ?? null;
+      const merged = validateCustomConfig(template.config, customConfig);
+      await tx.update(projectExtensionMappings).set({ customConfig }).where(eq(projectExtensionMappings.id, row.id));
       return merged;
     },
   );
+}
+
+async function requireTemplate(db: Executor, templateId: string) {
+  const [template] = await db.select().from(extensionDashboards).where(eq(extensionDashboards.id, templateId));
+  if (!template) throw notFound('Dashboard template', templateId);
+  return template;
 }
 
 export async function unmapExtension(db: Db, input: { projectId: string; extensionId: string; actor: string }) {

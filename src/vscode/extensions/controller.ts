@@ -9,24 +9,39 @@ import { resolveActor } from '../../core/actor.js';
 import { CockpitError } from '../../core/errors.js';
 import { authorizeSettingUpdate, authorizeWidgetCommand } from '../../core/extensions/allowlist.js';
 import { BUILTIN_TEMPLATES } from '../../core/extensions/builtin-templates.js';
-import { ensureBuiltinTemplates, listTemplates } from '../../core/extensions/catalog.js';
-import { canonicalExtensionId } from '../../core/extensions/config.js';
+import {
+  ensureBuiltinTemplates,
+  listTemplates,
+  proposeVersion,
+  rollbackTemplate,
+  templateConfigWithEdits,
+  templateEditor,
+  updateTemplateConfig,
+  type TemplateEditor,
+} from '../../core/extensions/catalog.js';
+import { canonicalExtensionId, parseJsonText } from '../../core/extensions/config.js';
+import type { FormEdit, FormField } from '../../core/extensions/form.js';
 import {
   effectiveDashboard,
   mapExtension,
+  overridesForm,
   projectDashboards,
   reorderMappings,
   setCustomConfig,
   setMappingEnabled,
+  setOverridesFromForm,
   syncProjectMappings,
 } from '../../core/extensions/mappings.js';
 import { extensionStates, type InstalledExtension } from '../../core/extensions/plan.js';
 import { dashboardView, type ExtensionFacts } from '../../core/extensions/view.js';
 import { findWorkspaceProject } from '../../core/extensions/workspace.js';
 import type { Database } from '../../db/connection.js';
-import type { ExtensionRowView, ExtensionsViewState } from '../../protocol.js';
+import type { ExtensionRowView, ExtensionsViewState, TemplateChangePreview } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
 import { describeError } from '../database.js';
+
+/** A template change: form edits or the whole config as JSON. */
+type TemplateEdit = { edits?: FormEdit[]; json?: string };
 
 export const AUTO_ENABLE_SETTING = 'cockpit.extensions.autoEnable';
 
@@ -264,21 +279,54 @@ export class ExtensionDashboards implements vscode.Disposable {
 
   /** Overrides from the raw JSON the user typed; "" or "null" removes them. */
   async setOverrides(extensionId: string, json: string): Promise<void> {
-    let customConfig: unknown = null;
-    if (json.trim() !== '') {
-      try {
-        customConfig = JSON.parse(json);
-      } catch (error) {
-        throw new CockpitError(
-          'invalid',
-          `The overrides are not valid JSON: ${(error as Error).message}.`,
-          'custom_config',
-        );
-      }
-    }
+    const customConfig = json.trim() === '' ? null : parseJsonText(json, 'The overrides', 'custom_config');
     const { db, projectId, actor } = await this.context();
     await setCustomConfig(db, { projectId, extensionId, customConfig, actor });
     this.changed.fire();
+  }
+
+  async overridesForm(extensionId: string): Promise<FormField[]> {
+    const { db, projectId } = await this.context();
+    return overridesForm(db, projectId, extensionId);
+  }
+
+  async saveOverridesForm(extensionId: string, edits: FormEdit[]): Promise<void> {
+    const { db, projectId, actor } = await this.context();
+    await setOverridesFromForm(db, { projectId, extensionId, edits, actor });
+    this.changed.fire();
+  }
+
+  async template(templateId: string): Promise<TemplateEditor> {
+    return templateEditor((await this.database()).db, templateId);
+  }
+
+  async previewTemplate(templateId: string, change: TemplateEdit): Promise<TemplateChangePreview> {
+    const { db } = await this.database();
+    const config =
+      change.edits !== undefined
+        ? await templateConfigWithEdits(db, templateId, change.edits)
+        : parseJsonText(change.json ?? '', 'The configuration', 'config');
+    return proposeVersion(db, templateId, config);
+  }
+
+  async saveTemplate(
+    templateId: string,
+    change: TemplateEdit & { version?: string; changelog?: string },
+  ): Promise<{ version: string }> {
+    const { db } = await this.database();
+    const { edits, json, ...rest } = change;
+    const content =
+      edits !== undefined ? { edits } : { config: parseJsonText(json ?? '', 'The configuration', 'config') };
+    const { version } = await updateTemplateConfig(db, { templateId, ...rest, ...content, actor: await this.actor() });
+    this.changed.fire();
+    return { version };
+  }
+
+  async rollbackTemplate(templateId: string, toVersion: string): Promise<{ version: string }> {
+    const { db } = await this.database();
+    const { version } = await rollbackTemplate(db, { templateId, toVersion, actor: await this.actor() });
+    this.changed.fire();
+    return { version };
   }
 
   private async authorizedContext(extensionId: string) {

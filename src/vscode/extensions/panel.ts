@@ -87,6 +87,12 @@ export class ExtensionsPanel {
       'extensions/runCommand': async (p) => (await c.runCommand(p.extensionId, p.widgetId, p.command), ok),
       'extensions/updateSetting': async (p) => (await c.updateSetting(p.extensionId, p.widgetId, p.key, p.value), ok),
       'extensions/openLink': async (p) => (await c.openLink(p.extensionId, p.widgetId, p.url), ok),
+      'extensions/overridesForm': async (p) => ({ fields: await c.overridesForm(p.extensionId) }),
+      'extensions/saveOverridesForm': async (p) => (await c.saveOverridesForm(p.extensionId, p.edits), ok),
+      'extensions/template': (p) => c.template(p.templateId),
+      'extensions/previewTemplate': ({ templateId, ...change }) => c.previewTemplate(templateId, change),
+      'extensions/saveTemplate': ({ templateId, ...change }) => c.saveTemplate(templateId, change),
+      'extensions/rollbackTemplate': (p) => c.rollbackTemplate(p.templateId, p.toVersion),
     };
   }
 

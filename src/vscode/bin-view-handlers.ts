@@ -1,0 +1,171 @@
+/**
+ * The Bin view's request handlers (Cockpit: Open The Bin). Plain functions over a Database, no
+ * `vscode`, so the integration tests drive them through the real dispatcher on MariaDB. Every
+ * write goes through src/core/bin, which re-checks the transition and audits it.
+ */
+import {
+  approveChange,
+  changeCounts,
+  changeTypes,
+  complianceReport,
+  createGuardrail,
+  createStandard,
+  highImpactChanges,
+  listAllGuardrails,
+  listChanges,
+  listModules,
+  listProjectChoices,
+  listStandards,
+  listViolations,
+  payloadView,
+  projectNames,
+  rejectChange,
+  resubmitWithFixes,
+  retryChange,
+  setViolationStatus,
+  showChange,
+  testPattern,
+  updateGuardrail,
+  updateStandard,
+} from '../core/bin/index.js';
+import { invalid } from '../core/errors.js';
+import type { Database } from '../db/connection.js';
+import type { BinRulesView } from '../protocol.js';
+import type { RequestHandlers } from './webview/dispatcher.js';
+
+export interface BinViewDeps {
+  database: () => Promise<Pick<Database, 'db' | 'server'>>;
+  /** Who is acting (audit trail, approved_by). */
+  actor: () => Promise<string>;
+  /** Something was queued for the worker (approve, retry, resubmit): run it now. */
+  queued?: () => void;
+}
+
+const HIGH_IMPACT_DAYS = 7;
+
+/** JSON text from the guardrail editor; a syntax error names the field and the position. */
+function parseConfiguration(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalid(`configuration: not valid JSON (${(error as Error).message}).`, 'configuration');
+  }
+}
+
+export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
+  const db = async () => (await deps.database()).db;
+  const queued = () => deps.queued?.();
+  return {
+    'view/ready': () => ({ view: 'bin' }),
+
+    'bin/changes': async ({ limit, ...filters }) => {
+      const d = await db();
+      const [changes, counts, types, modules] = await Promise.all([
+        listChanges(d, { ...filters, limit: limit ?? 200 }),
+        changeCounts(d),
+        changeTypes(d),
+        listModules(d, { limit: 1000 }),
+      ]);
+      return {
+        changes,
+        counts,
+        changeTypes: types,
+        modules: modules.map(({ id, name, dashboardName, projectName }) => ({ id, name, dashboardName, projectName })),
+        projects: await projectNames(
+          d,
+          changes.map((c) => c.projectId),
+        ),
+      };
+    },
+
+    'bin/change': async ({ id }) => {
+      const d = await db();
+      const { payload, ...change } = await showChange(d, id);
+      const standards = await listStandards(d);
+      const used = new Set(change.violations.map((v) => v.standardId));
+      const names = await projectNames(d, [change.projectId]);
+      return {
+        change,
+        payload: payloadView(payload, change.validatedAt !== null),
+        standards: Object.fromEntries(standards.filter((s) => used.has(s.id)).map((s) => [s.id, s.standardName])),
+        projectName: names[change.projectId] ?? null,
+      };
+    },
+
+    'bin/approve': async ({ id }) => {
+      await approveChange(await db(), id, await deps.actor());
+      queued();
+      return { ok: true };
+    },
+    'bin/reject': async ({ id, reason }) => {
+      await rejectChange(await db(), id, await deps.actor(), reason);
+      return { ok: true };
+    },
+    'bin/retry': async ({ id }) => {
+      const result = await retryChange(await db(), id, await deps.actor());
+      queued();
+      return result;
+    },
+    'bin/fix': async ({ id }) => {
+      const result = await resubmitWithFixes(await db(), id, await deps.actor());
+      queued();
+      return result;
+    },
+
+    'bin/compliance': async ({ violationStatus, days }) => {
+      const database = await deps.database();
+      const window = days ?? HIGH_IMPACT_DAYS;
+      const [compliance, violations, highImpact] = await Promise.all([
+        complianceReport(database),
+        listViolations(database.db, { status: violationStatus, limit: 500 }),
+        highImpactChanges(database, { days: window, limit: 50 }),
+      ]);
+      return { compliance, violations, highImpact, days: window };
+    },
+    'bin/violation': async ({ id, status }) => {
+      await setViolationStatus(await db(), id, status, await deps.actor());
+      return { ok: true };
+    },
+
+    'bin/rules': async (): Promise<BinRulesView> => {
+      const d = await db();
+      const [standards, guardrails, projects] = await Promise.all([
+        listStandards(d),
+        listAllGuardrails(d),
+        listProjectChoices(d),
+      ]);
+      return {
+        standards,
+        guardrails: guardrails.map((g) => ({ ...g, configurationText: JSON.stringify(g.configuration, null, 2) })),
+        projects,
+      };
+    },
+    'bin/saveStandard': async ({ id, ...fields }) => {
+      const d = await db();
+      const actor = await deps.actor();
+      if (id) return updateStandard(d, id, fields, actor);
+      const { standardName = '', category, patternRegex = '', ...rest } = fields;
+      if (!category) throw invalid('category: choose temporal, nomenclature or versioning.', 'category');
+      return createStandard(d, { standardName, category, patternRegex, ...rest }, actor);
+    },
+    'bin/saveGuardrail': async ({ id, configuration, projectId, ...fields }) => {
+      const d = await db();
+      const actor = await deps.actor();
+      const parsed = configuration === undefined ? undefined : parseConfiguration(configuration);
+      if (id) {
+        if (projectId !== undefined) throw invalid('projectId: a guardrail keeps its project.', 'projectId');
+        return updateGuardrail(d, id, { ...fields, ...(parsed === undefined ? {} : { configuration: parsed }) }, actor);
+      }
+      const { ruleId = '', description = '', severity } = fields;
+      if (!severity) throw invalid('severity: choose LOW, MEDIUM, HIGH or CRITICAL.', 'severity');
+      if (parsed === undefined)
+        throw invalid('configuration: a configuration with a kind is required.', 'configuration');
+      return createGuardrail(
+        d,
+        { ...fields, ruleId, description, severity, projectId: projectId ?? null, configuration: parsed },
+        actor,
+      );
+    },
+    'bin/validatePattern': ({ pattern, sample }) => testPattern(pattern, sample),
+  };
+}

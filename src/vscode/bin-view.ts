@@ -1,0 +1,129 @@
+/**
+ * The Bin panel (Cockpit: Open The Bin): changes by status with payload, validation results,
+ * impact and propagation log; compliance, violations and the high-impact report; standards and
+ * guardrails editing. Handlers live in bin-view-handlers.ts (no vscode, tested on MariaDB).
+ */
+import * as vscode from 'vscode';
+import { resolveActor } from '../core/actor.js';
+import { binFingerprint } from '../core/bin/index.js';
+import type { Notifications } from '../protocol.js';
+import { binViewHandlers } from './bin-view-handlers.js';
+import { registerCommand, type Cockpit } from './context.js';
+import { createDispatcher } from './webview/dispatcher.js';
+import { postNotification, serveRequests } from './webview/host.js';
+import { webviewHtml, webviewOptions } from './webview/html.js';
+
+export const BIN_PANEL = 'cockpit.bin';
+const TITLE = 'Cockpit: The Bin';
+/** While the panel is visible: the Bin changes from other windows, the CLI and the worker. */
+const POLL_MS = 5000;
+
+export class BinPanel {
+  private static current: BinPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private fingerprint: string | undefined;
+  private polling = false;
+  /** After a failed poll (database unreachable) the next ones back off, up to 5 minutes. */
+  private failures = 0;
+  private nextPollAt = 0;
+
+  static show(cockpit: Cockpit): void {
+    if (BinPanel.current) {
+      BinPanel.current.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      BIN_PANEL,
+      TITLE,
+      vscode.ViewColumn.Active,
+      webviewOptions(cockpit.extension.extensionUri),
+    );
+    BinPanel.current = new BinPanel(panel, cockpit);
+  }
+
+  /** The command and the serializer that brings the panel back after a reload (the view restores its state). */
+  static register(cockpit: Cockpit): void {
+    registerCommand(cockpit, 'cockpit.bin.open', () => BinPanel.show(cockpit));
+    cockpit.extension.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(BIN_PANEL, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+          panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
+          BinPanel.current?.panel.dispose();
+          BinPanel.current = new BinPanel(panel, cockpit);
+        },
+      }),
+    );
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly cockpit: Cockpit,
+  ) {
+    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
+      view: 'bin',
+      title: TITLE,
+    });
+    const handlers = binViewHandlers({
+      database: () => cockpit.database.get(),
+      actor: () => resolveActor(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
+      // The window's Bin worker processes what was just queued (approve, retry, resubmit).
+      queued: () => void vscode.commands.executeCommand('cockpit.bin.process'),
+    });
+    const dispatch = createDispatcher(handlers, { logError: (m) => cockpit.log.error(`Bin view: ${m}`) });
+    this.disposables.push(
+      serveRequests(panel.webview, dispatch),
+      cockpit.database.onDidChange(() => {
+        this.nextPollAt = 0;
+        this.fingerprint = undefined;
+        this.notify('data/changed', { reason: 'database' });
+      }),
+      panel.onDidChangeViewState(({ webviewPanel }) => this.setPolling(webviewPanel.visible)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    this.setPolling(panel.visible);
+  }
+
+  private setPolling(visible: boolean): void {
+    if (visible && !this.timer) {
+      // The first poll takes the baseline; the view loads its data itself.
+      this.fingerprint = undefined;
+      void this.poll();
+      this.timer = setInterval(() => void this.poll(), POLL_MS);
+    }
+    if (!visible && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  /** One small index-only query; the view refetches only when the fingerprint moved. */
+  private async poll(): Promise<void> {
+    if (this.polling || Date.now() < this.nextPollAt) return;
+    this.polling = true;
+    try {
+      const database = await this.cockpit.database.get();
+      const next = await binFingerprint(database.db);
+      if (this.fingerprint !== undefined && next !== this.fingerprint) this.notify('data/changed', { reason: 'bin' });
+      this.fingerprint = next;
+      this.failures = 0;
+    } catch {
+      // Disconnected: the view shows the error of its own next request; retrying every 5 s would
+      // only reconnect (and log) in a loop.
+      this.failures++;
+      this.nextPollAt = Date.now() + Math.min(POLL_MS * 2 ** this.failures, 5 * 60_000);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private dispose(): void {
+    if (BinPanel.current === this) BinPanel.current = undefined;
+    this.setPolling(false);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
+    void postNotification(this.panel.webview, method, params);
+  }
+}

@@ -1,0 +1,3 @@
+import './app.js';
+
+document.body.append(document.createElement('bin-app'));
