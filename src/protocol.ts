@@ -13,6 +13,8 @@ import type { DiffEntry } from './core/extensions/diff.js';
 import type { FormField } from './core/extensions/form.js';
 import type { Bump } from './core/extensions/semver.js';
 import type { DashboardSummary, ModuleView, ProfileTree } from './core/hierarchy.js';
+import type { ClockReading } from './core/time/check.js';
+import type { ClockView, LayersView } from './core/time/view.js';
 import type { TokenAnalyticsReport } from './core/tokens/analytics-report.js';
 import type {
   ChangeCounts,
@@ -481,6 +483,61 @@ const folderUri = z.string().min(1).max(4096);
 const decisionStatus = z.enum(['proposed', 'accepted', 'superseded']);
 const params = <T extends z.ZodRawShape>(shape: T) => z.object(shape).strict();
 
+// ── Time & versions (issue 10) ─────────────────────────────────────────────────────────────────
+// The Time view: clock-sync history and checks, the Browser clock exchange (the host posts a
+// `clock/probe` notification, the view answers with a `time/clockReply` request), the 5-layer view
+// and the project-snapshot actions (the host runs the same dialogs as the commands).
+
+const timeRequests = {
+  /** The clock_sync_status rows of the last `hours` hours. */
+  'time/clock': params({
+    hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
+  }),
+  /** Runs Cockpit: Check Clock Sync now (this view's clock included) and records the readings. */
+  'time/check': params({}),
+  /** The view's clock (µs since the epoch) in answer to the probe with that number. */
+  'time/clockReply': params({ probe: id, micros: z.number().finite() }),
+  /** `scope: 'file'`: the file of the last active editor; `at`: layer 3's instant (default now). */
+  'time/layers': params({
+    projectId: rowId.optional(),
+    scope: z.enum(['project', 'file']),
+    at: z
+      .string()
+      .max(40)
+      .regex(
+        /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/,
+        'must be ISO-8601 Zulu, e.g. 2026-01-01T14:30:45.123456Z',
+      )
+      .optional(),
+  }),
+  /** Create/import need the project; restore/export the snapshot too. */
+  'time/snapshot': params({
+    action: z.enum(['create', 'restore', 'export', 'import']),
+    projectId: rowId,
+    snapshotId: rowId.optional(),
+  }),
+} satisfies Record<string, z.ZodType>;
+
+export interface TimeLayersView extends LayersView {
+  /** The workspace-relative file shown with `scope: 'file'`, and why none is when there is none. */
+  file: string | null;
+  fileProblem: string | null;
+}
+
+interface TimeRequestResults {
+  'time/clock': ClockView;
+  'time/check': { readings: ClockReading[] };
+  /** false: no probe with that number was waiting (late or repeated). */
+  'time/clockReply': { accepted: boolean };
+  'time/layers': TimeLayersView;
+  /** false when the user cancelled a dialog. */
+  'time/snapshot': { done: boolean };
+}
+
 /** Webview → host requests: method → params schema. Feature sections add theirs here. */
 export const requests = {
   /** Sent once per load when the view first shows content; the host logs the time since opening. */
@@ -549,6 +606,7 @@ export const requests = {
   ...tokenRequests,
   ...binRequests,
   ...assistantRequests,
+  ...timeRequests,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestMethod = keyof typeof requests;
@@ -581,7 +639,7 @@ type Done = { ok: true };
 
 /** What each request answers. */
 export interface RequestResults
-  extends ExtensionRequestResults, TokenRequestResults, BinRequestResults, AssistantRequestResults {
+  extends ExtensionRequestResults, TokenRequestResults, BinRequestResults, AssistantRequestResults, TimeRequestResults {
   'view/ready': { view: string };
   'cockpit/state': CockpitState;
   'database/connect': { connected: boolean };
@@ -617,4 +675,8 @@ export interface Notifications {
   'data/changed': { reason: string };
   /** The database became unreachable or reachable again. */
   'connection/changed': { connected: boolean; message?: string };
+  /** Time view: answer with `time/clockReply` carrying this number and the view's clock. */
+  'clock/probe': { probe: number };
+  /** Time view: a command asked for the 5-layer view of the project or of the active file. */
+  'time/focus': { scope: 'project' | 'file' };
 }

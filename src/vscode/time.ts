@@ -1,7 +1,8 @@
 /**
  * The VS Code side of time: clock-sync checks (command, schedule, status-bar drift warning),
- * project snapshots (create, restore with a diff preview, export, import) and the 5-layer view of
- * the active file. Everything it shows comes from src/core/time and src/core/snapshots.
+ * project snapshots (create, restore with a diff preview, export, import) and the Time panel
+ * (src/vscode/time-panel.ts) with the history chart and the 5-layer view. Everything it shows comes
+ * from src/core/time and src/core/snapshots.
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -21,16 +22,16 @@ import {
 } from '../core/snapshots/snapshots.js';
 import { checkClocks, type BrowserPeer, type ClockReading } from '../core/time/check.js';
 import { parseUtcMicros } from '../core/time/instant.js';
-import { fiveLayerView, type FiveLayerView } from '../core/time/layers.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
+import { TimePanel, type TimeActions } from './time-panel.js';
 
 const NTP_SERVERS_SETTING = 'cockpit.clock.ntpServers';
 const INTERVAL_SETTING = 'cockpit.clock.checkIntervalMinutes';
 /** The first scheduled check waits until the window has settled: never on activation's path. */
 const FIRST_CHECK_DELAY_MS = 60_000;
 
-/** Webviews whose clocks take part in checks; the Cockpit panel adds its own when it opens. */
+/** Webviews whose clocks take part in checks; the Time panel adds its own while it is visible. */
 const clockPeers = new Set<BrowserPeer>();
 
 export function addClockPeer(peer: BrowserPeer): vscode.Disposable {
@@ -201,8 +202,11 @@ async function pickSnapshot(cockpit: Cockpit, title: string): Promise<SnapshotIn
   return picked?.snapshot;
 }
 
-async function createProjectSnapshot(cockpit: Cockpit): Promise<SnapshotInfo | undefined> {
-  const project = await pickProject(cockpit, 'Cockpit: Create Project Snapshot');
+async function createProjectSnapshot(
+  cockpit: Cockpit,
+  chosen?: { id: string; name: string },
+): Promise<SnapshotInfo | undefined> {
+  const project = chosen ?? (await pickProject(cockpit, 'Cockpit: Create Project Snapshot'));
   if (!project) return undefined;
   const description = await vscode.window.showInputBox({
     title: `Snapshot of "${project.name}"`,
@@ -237,8 +241,8 @@ async function createProjectSnapshot(cockpit: Cockpit): Promise<SnapshotInfo | u
   return snapshot;
 }
 
-async function restoreProjectSnapshot(cockpit: Cockpit): Promise<boolean> {
-  const snapshot = await pickSnapshot(cockpit, 'Cockpit: Restore Project Snapshot');
+async function restoreProjectSnapshot(cockpit: Cockpit, chosen?: SnapshotInfo): Promise<boolean> {
+  const snapshot = chosen ?? (await pickSnapshot(cockpit, 'Cockpit: Restore Project Snapshot'));
   if (!snapshot) return false;
   const preview = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Cockpit: comparing with the current state…' },
@@ -275,8 +279,8 @@ async function restoreProjectSnapshot(cockpit: Cockpit): Promise<boolean> {
   return true;
 }
 
-async function exportProjectSnapshot(cockpit: Cockpit): Promise<vscode.Uri | undefined> {
-  const snapshot = await pickSnapshot(cockpit, 'Cockpit: Export Project Snapshot');
+async function exportProjectSnapshot(cockpit: Cockpit, chosen?: SnapshotInfo): Promise<vscode.Uri | undefined> {
+  const snapshot = chosen ?? (await pickSnapshot(cockpit, 'Cockpit: Export Project Snapshot'));
   if (!snapshot) return undefined;
   const file = await exportSnapshot((await cockpit.database.get()).db, snapshot.id);
   const name = `${file.document.state.project.name.replace(/[^\w.-]+/g, '-').slice(0, 60)}-v${snapshot.versionNumber}.cockpit-snapshot.json`;
@@ -315,60 +319,6 @@ async function importProjectSnapshot(cockpit: Cockpit): Promise<SnapshotInfo | u
   return snapshot;
 }
 
-/** The 5-layer view as a Markdown document (the Cockpit panel will show it richly once it exists). */
-export function renderFiveLayers(view: FiveLayerView): string {
-  const lines = [`# ${view.file ? `\`${view.file}\` in ` : ''}${view.projectName} — 5-layer versioning`, ''];
-  lines.push('## 1 · Filesystem (MAC times)', '', `_${view.filesystem.note}_`, '');
-  if (view.filesystem.captures.length === 0) lines.push('No captures recorded.');
-  for (const c of view.filesystem.captures) {
-    lines.push(`- \`${c.filePath}\` captured ${c.capturedAt}: mtime ${c.mtime}, ctime ${c.ctime}, atime ${c.atime}`);
-  }
-  lines.push('', '## 2 · Git', '');
-  if (!view.git.available) lines.push(view.git.reason);
-  else {
-    lines.push(view.git.head ? `HEAD \`${view.git.head.sha}\` (${view.git.head.committerDate})` : 'No commits.', '');
-    for (const c of view.git.commits)
-      lines.push(`- \`${c.sha.slice(0, 10)}\` ${c.authorDate} ${c.author}: ${c.subject}`);
-  }
-  lines.push('', `## 3 · Database at ${view.database.at}`, '', `_${view.database.label}_`, '');
-  for (const d of view.database.dashboards) {
-    lines.push(`- ${d.name ?? d.id}: ${d.source ?? 'nothing recorded by then'}`);
-  }
-  lines.push('', '## 4 · SemVer', '', `- Cockpit API ${view.semver.api}`);
-  for (const d of view.semver.dashboards)
-    lines.push(`- dashboard ${d.name}: ${d.versionNumber === null ? 'no versions' : `version ${d.versionNumber}`}`);
-  for (const t of view.semver.extensionTemplates)
-    lines.push(`- template ${t.name} (${t.extensionId}): ${t.version ?? 'no versions'}`);
-  lines.push('', '## 5 · Project snapshots', '');
-  if (view.snapshots.length === 0) lines.push('None yet.');
-  for (const s of view.snapshots)
-    lines.push(`- v${s.versionNumber} ${s.createdAt} by ${s.createdBy}: ${s.description ?? ''}`);
-  return `${lines.join('\n')}\n`;
-}
-
-async function showVersionLayers(cockpit: Cockpit): Promise<void> {
-  const project = await pickProject(cockpit, 'Cockpit: Show Version Layers');
-  if (!project) return;
-  const folder = trustedFolder();
-  const editor = vscode.window.activeTextEditor;
-  const document = editor?.document.uri.scheme === 'file' ? editor.document.uri.fsPath : undefined;
-  const relative =
-    document && folder && !path.relative(folder, document).startsWith('..')
-      ? path.relative(folder, document)
-      : undefined;
-  const view = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Cockpit: reading the version layers…' },
-    async () =>
-      fiveLayerView(await cockpit.database.get(), {
-        projectId: project.id,
-        cwd: folder ?? null,
-        file: relative && document ? { relativePath: relative, storedPaths: [relative, document] } : undefined,
-      }),
-  );
-  const shown = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderFiveLayers(view) });
-  await vscode.window.showTextDocument(shown, { preview: true });
-}
-
 export function registerTime(cockpit: Cockpit): void {
   const statusBar = new ClockStatusBar();
   cockpit.extension.subscriptions.push(statusBar, scheduleClockChecks(cockpit, statusBar));
@@ -395,5 +345,32 @@ export function registerTime(cockpit: Cockpit): void {
   registerCommand(cockpit, 'cockpit.restoreProjectSnapshot', () => restoreProjectSnapshot(cockpit));
   registerCommand(cockpit, 'cockpit.exportProjectSnapshot', () => exportProjectSnapshot(cockpit));
   registerCommand(cockpit, 'cockpit.importProjectSnapshot', () => importProjectSnapshot(cockpit));
-  registerCommand(cockpit, 'cockpit.showVersionLayers', () => showVersionLayers(cockpit));
+  // The Time panel's "Active file" is the last file editor: focusing the panel clears activeTextEditor.
+  const isFile = (editor: vscode.TextEditor | undefined) => editor?.document.uri.scheme === 'file';
+  let lastFile = isFile(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor?.document.uri : undefined;
+  cockpit.extension.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor((editor) => {
+      if (isFile(editor)) lastFile = editor?.document.uri;
+    }),
+  );
+  const actions: TimeActions = {
+    checkClocks: () =>
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Cockpit: checking clock sync…' },
+        () => runClockCheck(cockpit, statusBar),
+      ),
+    addClockPeer,
+    trustedFolder,
+    lastFile: () => lastFile,
+    createSnapshot: (project) => createProjectSnapshot(cockpit, project),
+    restoreSnapshot: (snapshot) => restoreProjectSnapshot(cockpit, snapshot),
+    exportSnapshot: (snapshot) => exportProjectSnapshot(cockpit, snapshot),
+    importSnapshot: () => importProjectSnapshot(cockpit),
+  };
+  TimePanel.register(cockpit, actions);
+  registerCommand(cockpit, 'cockpit.showTime', () => TimePanel.show(cockpit, actions));
+  // Kept for its users: now the same panel, scrolled to the layers of the active file (or the project).
+  registerCommand(cockpit, 'cockpit.showVersionLayers', () =>
+    TimePanel.show(cockpit, actions, { scope: isFile(vscode.window.activeTextEditor) ? 'file' : 'project' }),
+  );
 }

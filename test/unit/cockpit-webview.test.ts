@@ -250,4 +250,17 @@ describe('Cockpit webview in headless Chromium', () => {
     );
     await waitFor(() => received.filter((r) => r.method === 'cockpit/state').length === before + 1);
   });
+
+  it("answers the host's clock probes with its clock, so it is checked as a Browser component", async () => {
+    handlers['time/clockReply'] = ({ probe }) => ({ accepted: probe === 41 });
+    await open();
+    const before = Date.now() * 1000;
+    await view.post({ kind: 'notification', method: 'clock/probe', params: { probe: 41 } });
+    await waitFor(() => received.some((r) => r.method === 'time/clockReply'));
+    const reply = received.find((r) => r.method === 'time/clockReply')?.params as { probe: number; micros: number };
+    assert.equal(reply.probe, 41);
+    // Same machine: the page's clock lies between the probe and now (1 ms for Date.now's resolution).
+    assert.ok(reply.micros >= before - 1_000 && reply.micros <= Date.now() * 1000 + 1_000, `${reply.micros}`);
+    assert.deepEqual(violations, []);
+  });
 });

@@ -3,12 +3,14 @@ import { customElement, state } from 'lit/decorators.js';
 import type { CockpitState, RequestMethod, RequestParams, RequestResults } from '../../src/protocol.js';
 import type { DashboardSummary, ProfileTree } from '../../src/core/hierarchy.js';
 import { HostClient, RequestError } from '../shared/client.js';
+import { answerClockProbes } from '../shared/clock.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
 import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
 import './modules.js';
 
 const client = new HostClient(vscodeApi());
+answerClockProbes(client);
 
 /** The actions module cards may run: a request, then a refresh; failures show in the banner. */
 export type Run = <M extends RequestMethod>(

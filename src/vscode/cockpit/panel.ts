@@ -36,6 +36,8 @@ import type { CockpitState } from '../../protocol.js';
 import { describeError } from '../database.js';
 import { connectDatabase } from '../database-commands.js';
 import type { Cockpit } from '../context.js';
+import { addClockPeer } from '../time.js';
+import { webviewClockPeer, type WebviewClockPeer } from '../webview/clock-peer.js';
 import { createDispatcher, disconnectedMessage, type RequestHandlers } from '../webview/dispatcher.js';
 import { postNotification, serveRequests } from '../webview/host.js';
 import { webviewHtml, webviewOptions } from '../webview/html.js';
@@ -54,6 +56,7 @@ export class CockpitPanel {
   private static current: CockpitPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private firstRenderLogged = false;
+  private clockPeer: WebviewClockPeer | undefined;
 
   /** Reveals the panel, creating it if needed; `startedAt` is when the user asked (for the render time). */
   static show(context: CockpitContext, startedAt = performance.now()): void {
@@ -88,6 +91,9 @@ export class CockpitPanel {
       title: 'Cockpit',
       codicons: true,
     });
+    // While shown, the panel's clock is checked as the `Browser` component "webview Cockpit".
+    this.clockPeer = webviewClockPeer(panel, 'Cockpit', addClockPeer);
+    this.disposables.push(this.clockPeer);
     const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(m) });
     const refresh = (reason: string) => void postNotification(panel.webview, 'data/changed', { reason });
     let wasActive = panel.active;
@@ -142,6 +148,7 @@ export class CockpitPanel {
         return { view: 'cockpit' };
       },
       'cockpit/state': (p) => this.state(p.folder, p.profileId),
+      'time/clockReply': ({ probe, micros }) => ({ accepted: this.clockPeer?.reply(probe, micros) ?? false }),
       'database/connect': async () => ({ connected: await connectDatabase(cockpit) }),
       'project/create': async (p) => {
         const database = await cockpit.database.get();

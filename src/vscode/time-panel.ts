@@ -1,0 +1,152 @@
+/**
+ * The Time panel (Cockpit: Show Time & Versions, Show Version Layers): the clock-sync history chart
+ * with the status per component, the 5-layer view and the project-snapshot actions. While visible,
+ * its own clock takes part in clock checks as a `Browser` component (src/core/time/clock-exchange.ts).
+ * Data comes from src/core/time/view.ts; the snapshot buttons run the commands' own flows.
+ */
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { SnapshotInfo } from '../core/snapshots/snapshots.js';
+import type { BrowserPeer, ClockReading } from '../core/time/check.js';
+import { clockView, layersView, snapshotActionTarget } from '../core/time/view.js';
+import type { Notifications, TimeLayersView } from '../protocol.js';
+import type { Cockpit } from './context.js';
+import { webviewClockPeer, type WebviewClockPeer } from './webview/clock-peer.js';
+import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
+import { postNotification, serveRequests } from './webview/host.js';
+import { webviewHtml, webviewOptions } from './webview/html.js';
+
+export const TIME_PANEL = 'cockpit.time';
+const TITLE = 'Cockpit: Time & Versions';
+
+/** What the panel borrows from src/vscode/time.ts (the commands' flows), passed in to avoid an import cycle. */
+export interface TimeActions {
+  checkClocks(): Thenable<ClockReading[]>;
+  addClockPeer(peer: BrowserPeer): vscode.Disposable;
+  /** The trusted workspace folder git runs in, if any. */
+  trustedFolder(): string | undefined;
+  /** The file of the last active text editor (a webview taking focus does not clear it). */
+  lastFile(): vscode.Uri | undefined;
+  createSnapshot(project: { id: string; name: string }): Promise<unknown>;
+  restoreSnapshot(snapshot: SnapshotInfo): Promise<boolean>;
+  exportSnapshot(snapshot: SnapshotInfo): Promise<unknown>;
+  importSnapshot(): Promise<unknown>;
+}
+
+export class TimePanel {
+  private static current: TimePanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly clockPeer: WebviewClockPeer;
+
+  /** Reveals (or opens) the panel; `focus` asks the view to show the layers of the project or active file. */
+  static show(cockpit: Cockpit, actions: TimeActions, focus?: Notifications['time/focus']): void {
+    if (TimePanel.current) {
+      TimePanel.current.panel.reveal();
+      if (focus) void TimePanel.current.notify('time/focus', focus);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TIME_PANEL,
+      TITLE,
+      vscode.ViewColumn.Active,
+      webviewOptions(cockpit.extension.extensionUri),
+    );
+    TimePanel.current = new TimePanel(panel, cockpit, actions, focus);
+  }
+
+  /** Brings the panel back after a window reload; the webview restores its range, project, scope and instant. */
+  static register(cockpit: Cockpit, actions: TimeActions): void {
+    cockpit.extension.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(TIME_PANEL, {
+        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+          panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
+          TimePanel.current?.panel.dispose();
+          TimePanel.current = new TimePanel(panel, cockpit, actions);
+        },
+      }),
+    );
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly cockpit: Cockpit,
+    private readonly actions: TimeActions,
+    private focus?: Notifications['time/focus'],
+  ) {
+    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
+      view: 'time',
+      title: TITLE,
+      stylesheets: ['dist/webview/uplot.css', 'media/time.css'],
+    });
+    // While shown, this view's clock is checked as the `Browser` component "webview Time view".
+    this.clockPeer = webviewClockPeer(panel, 'Time view', actions.addClockPeer);
+    this.disposables.push(this.clockPeer);
+    const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Time view: ${m}`) });
+    this.disposables.push(
+      serveRequests(panel.webview, dispatch),
+      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible) void this.notify('data/changed', { reason: 'focus' });
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private dispose(): void {
+    if (TimePanel.current === this) TimePanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private handlers(): RequestHandlers {
+    const database = () => this.cockpit.database.get();
+    return {
+      'view/ready': () => {
+        // A command that opened the panel asked for a scope; the view applies it once it listens.
+        if (this.focus) void this.notify('time/focus', this.focus);
+        this.focus = undefined;
+        return { view: 'time' };
+      },
+      'time/clock': async ({ hours }) => clockView((await database()).db, { hours }),
+      'time/check': async () => ({ readings: await this.actions.checkClocks() }),
+      'time/clockReply': ({ probe, micros }) => ({ accepted: this.clockPeer.reply(probe, micros) }),
+      'time/layers': async ({ projectId, scope, at }) => this.layers(projectId, scope, at),
+      'time/snapshot': async ({ action, projectId, snapshotId }) => {
+        const { project, snapshot } = await snapshotActionTarget((await database()).db, action, projectId, snapshotId);
+        const done =
+          action === 'create'
+            ? await this.actions.createSnapshot(project)
+            : action === 'import'
+              ? await this.actions.importSnapshot()
+              : action === 'restore'
+                ? await this.actions.restoreSnapshot(snapshot!)
+                : await this.actions.exportSnapshot(snapshot!);
+        return { done: Boolean(done) };
+      },
+    };
+  }
+
+  private async layers(
+    projectId: string | undefined,
+    scope: 'project' | 'file',
+    at: string | undefined,
+  ): Promise<TimeLayersView> {
+    const folder = this.actions.trustedFolder();
+    let file: { relativePath: string; storedPaths: string[] } | undefined;
+    let fileProblem: string | null = null;
+    if (scope === 'file') {
+      const uri = this.actions.lastFile();
+      const absolute = uri?.fsPath;
+      const relative = absolute && folder ? path.relative(folder, absolute) : undefined;
+      if (!absolute) fileProblem = 'No file editor has been active in this window: open a file, then refresh.';
+      else if (!relative || relative.startsWith('..') || path.isAbsolute(relative))
+        fileProblem = `${path.basename(absolute)} is not inside the trusted workspace folder: showing the project.`;
+      else file = { relativePath: relative, storedPaths: [relative, absolute] };
+    }
+    const result = await layersView(await this.cockpit.database.get(), { projectId, cwd: folder ?? null, file, at });
+    return { ...result, file: file?.relativePath ?? null, fileProblem };
+  }
+
+  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): Thenable<boolean> {
+    return postNotification(this.panel.webview, method, params);
+  }
+}
