@@ -1,22 +1,16 @@
 /**
  * Renders the built Token analytics view (dist/webview/analytics.js — needs `npm run build`) in
  * headless Chromium under the production CSP with uPlot's and the view's linked stylesheets, with a
- * fake VS Code host answering through the real request dispatcher.
+ * fake VS Code host answering through the real request dispatcher (test/support/webview-page.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { UsageSums } from '../../src/core/tokens/analytics.js';
 import type { TokenAnalyticsReport } from '../../src/core/tokens/analytics-report.js';
 import type { TokenAnalyticsView } from '../../src/protocol.js';
-import { createDispatcher, type RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
-
-const ROOT = path.resolve(__dirname, '../..');
-const NONCE = 'dGVzdC1ub25jZS0xMjM0NTY3OA==';
+import type { RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
+import { startWebviewHarness, waitFor, type WebviewHarness, type WebviewPage } from '../support/webview-page.js';
 
 const sums = (inputTokens: number, totalCost: string, events = 1): UsageSums => ({
   inputTokens,
@@ -76,87 +70,29 @@ const report: TokenAnalyticsReport = {
 const ready: TokenAnalyticsView = { project: { id: 'prj', name: 'Demo project' }, problem: null, report };
 
 describe('Token analytics webview in headless Chromium', () => {
-  let server: Server;
-  let base: string;
-  let browser: Browser;
+  let harness: WebviewHarness;
+  let view: WebviewPage;
   let page: Page;
-  let received: Array<{ method: string; params: unknown }>;
-  let handlers: RequestHandlers;
+  let received: WebviewPage['received'];
   let violations: string[];
-  let savedState: unknown;
+  let handlers: RequestHandlers;
 
   before(async () => {
-    for (const file of ['dist/webview/analytics.js', 'dist/webview/uplot.css'])
-      assert.ok(existsSync(path.join(ROOT, file)), `${file} is missing: run \`npm run build\` first`);
-    server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://x');
-      if (url.pathname === '/') {
-        response.setHeader('content-type', 'text/html');
-        response.end(pageHtml(base));
-        return;
-      }
-      const file = path.join(ROOT, path.normalize(url.pathname));
-      if (!file.startsWith(ROOT) || !existsSync(file)) {
-        response.statusCode = url.pathname === '/favicon.ico' ? 204 : 404;
-        response.end();
-        return;
-      }
-      response.setHeader('content-type', file.endsWith('.js') ? 'text/javascript' : 'text/css');
-      response.end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    harness = await startWebviewHarness({
+      view: 'analytics',
+      stylesheets: ['dist/webview/uplot.css', 'media/analytics.css'],
     });
   });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(() => harness?.close());
 
   beforeEach(() => {
-    received = [];
-    violations = [];
-    savedState = undefined;
     handlers = { 'view/ready': () => ({ view: 'analytics' }), 'tokens/analytics': () => ready };
   });
 
   /** Opens the view (`state`: what getState() returns, as after a reload); `received` starts empty. */
   async function open(state?: unknown): Promise<void> {
-    received = [];
-    page = await browser.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') violations.push(message.text());
-    });
-    page.on('pageerror', (error) => violations.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() === 404) violations.push(`404 ${response.url()}`);
-    });
-    const dispatch = createDispatcher(handlers, { logError: (m) => violations.push(m) });
-    await page.exposeFunction('__toHost', async (message: { method: string; params: unknown }) => {
-      received.push({ method: message.method, params: message.params });
-      const response = await dispatch(message);
-      await page.evaluate((r) => window.postMessage(r, '*'), response as never);
-    });
-    await page.exposeFunction('__setState', (state: unknown) => {
-      savedState = state;
-    });
-    await page.addInitScript((initial) => {
-      (window as unknown as { __initialState: unknown }).__initialState = initial;
-    }, state ?? null);
-    await page.goto(`${base}/`);
-    await waitFor(() => received.some((r) => r.method === 'view/ready'));
-  }
-
-  async function waitFor(condition: () => boolean, timeout = 10_000): Promise<void> {
-    const deadline = Date.now() + timeout;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    view = await harness.open(handlers, state);
+    ({ page, received, violations } = view);
   }
 
   const modelColumn = () => page.locator('table.models tbody td.model').allInnerTexts();
@@ -210,7 +146,7 @@ describe('Token analytics webview in headless Chromium', () => {
     assert.equal(await page.locator('table.models th[aria-sort="ascending"]').innerText(), 'Model ▲');
     // Sorting happens in the view: no extra request.
     assert.equal(received.filter((r) => r.method === 'tokens/analytics').length, 1);
-    const state = savedState;
+    const state = view.savedState;
     assert.deepEqual(state, { period: 'day', since: '', until: '', sortKey: 'model', sortDescending: false });
     await page.close();
     await open(state);
@@ -231,7 +167,7 @@ describe('Token analytics webview in headless Chromium', () => {
     await page.locator('input[name="since"]').fill('2026-11-01');
     await waitFor(() => received.filter((r) => r.method === 'tokens/analytics').length === 3);
     assert.deepEqual(received.at(-1)?.params, { period: 'week', since: '2026-11-01' });
-    const state = savedState;
+    const state = view.savedState;
     await page.close();
     await open(state);
     await waitFor(() => received.some((r) => r.method === 'tokens/analytics'));
@@ -324,25 +260,3 @@ describe('Token analytics webview in headless Chromium', () => {
     assert.equal(await page.locator('token-analytics .loading').count(), 0);
   });
 });
-
-/** The page the extension serves (webviewHtml with the analytics stylesheets), cspSource = the test server. */
-function pageHtml(base: string): string {
-  const csp = `default-src 'none'; script-src 'nonce-${NONCE}'; style-src ${base}; img-src ${base} data:; font-src ${base}`;
-  return `<!DOCTYPE html><html><head>
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${base}/media/webview.css">
-<link rel="stylesheet" href="${base}/dist/webview/uplot.css">
-<link rel="stylesheet" href="${base}/media/analytics.css">
-</head><body>
-<script nonce="${NONCE}">
-  document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
-  let state = window.__initialState;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__toHost(m),
-    getState: () => state ?? undefined,
-    setState: (s) => { state = s; window.__setState(s); },
-  });
-</script>
-<script type="module" nonce="${NONCE}" src="${base}/dist/webview/analytics.js"></script>
-</body></html>`;
-}
