@@ -2,8 +2,8 @@
  * The Cockpit's features as a user meets them in a real VS Code (code-server) in Chromium, with a
  * second extension installed beside it (the hello fixture): the token-cost status bar fed by a
  * Claude Code log and by that extension through the exported API, token analytics, the file
- * watcher's timeline, extension dashboards edited through the generated form, and a hostile
- * message injected into the Cockpit webview. One server for the suite; a fresh database.
+ * watcher's timeline, extension dashboards edited through the generated form, the Time & Versions
+ * panel, and a hostile message injected into the Cockpit webview. One server for the suite; a fresh database.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -241,6 +241,26 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
       await title.press('Tab');
       await view.getByRole('button', { name: 'Save overrides' }).click();
       await view.locator('section[aria-label="Hello, project"] h2', { hasText: 'Hello, project' }).waitFor(VISIBLE);
+    },
+  );
+
+  it(
+    'Time & Versions: a clock check measures the database and this webview; the 5 layers of the project',
+    { timeout: 300_000 },
+    async () => {
+      const { runCommand, webviewFrame } = started();
+      await runCommand('Cockpit: Show Time & Versions');
+      const time = webviewFrame(COCKPIT).locator('cockpit-time');
+      await time.locator('h1', { hasText: 'Time & versions' }).waitFor(SLOW);
+      await time.getByRole('button', { name: 'Check now' }).click();
+      const card = (protocol: string) => time.locator('.card.component', { hasText: protocol });
+      for (const protocol of ['Server', 'Browser']) {
+        await card(protocol).first().waitFor(SLOW);
+        assert.match(await card(protocol).first().locator('.status').innerText(), /^(synchronized|drifting)$/);
+      }
+      await time.locator('#clock-chart canvas').first().waitFor(VISIBLE);
+      await time.locator('#layers-title', { hasText: 'Features project' }).waitFor(VISIBLE);
+      await time.getByText('from version_history').first().waitFor(VISIBLE);
     },
   );
 
