@@ -287,12 +287,24 @@ export interface BinChangesView {
   projects: Record<string, string>;
 }
 
+/** The AI cost of propagating a change waiting for approval (issue 9's `estimation`). */
+export interface BinChangeEstimate {
+  provider: string;
+  model: string;
+  dashboards: number;
+  tokens: number;
+  /** USD, 4 decimals; null when the model has no known price. */
+  cost: string | null;
+}
+
 export interface BinChangeView {
   change: Omit<ChangeDetails, 'payload'>;
   payload: PayloadView;
   /** Standard names of the change's violations, by standard id. */
   standards: Record<string, string>;
   projectName: string | null;
+  /** Shown before an approval; null when AI takes no part or nothing waits for approval. */
+  estimate: BinChangeEstimate | null;
 }
 
 export interface BinComplianceView {

@@ -4,7 +4,6 @@
  * write goes through src/core/bin, which re-checks the transition and audits it.
  */
 import {
-  approveChange,
   changeCounts,
   changeTypes,
   complianceReport,
@@ -28,13 +27,17 @@ import {
   updateGuardrail,
   updateStandard,
 } from '../core/bin/index.js';
+import { approveWithEstimate, estimatePropagation, type PropagationEstimate } from '../core/cortex/estimation.js';
 import { invalid } from '../core/errors.js';
+import type { Pricing } from '../core/tokens/pricing.js';
 import type { Database } from '../db/connection.js';
-import type { BinRulesView } from '../protocol.js';
+import type { BinChangeEstimate, BinRulesView } from '../protocol.js';
 import type { RequestHandlers } from './webview/dispatcher.js';
 
 export interface BinViewDeps {
   database: () => Promise<Pick<Database, 'db' | 'server'>>;
+  /** Prices for the AI estimate shown before an approval (the catalog with the user's overrides). */
+  pricing?: () => Pricing;
   /** Who is acting (audit trail, approved_by). */
   actor: () => Promise<string>;
   /** Something was queued for the worker (approve, retry, resubmit): run it now. */
@@ -42,6 +45,18 @@ export interface BinViewDeps {
 }
 
 const HIGH_IMPACT_DAYS = 7;
+
+/** What the view shows beside Approve; null when no AI provider would take part. */
+function estimateView(estimate: PropagationEstimate): BinChangeEstimate | null {
+  if (!estimate.provider) return null;
+  return {
+    provider: estimate.provider.provider,
+    model: estimate.provider.model,
+    dashboards: estimate.dashboards.length,
+    tokens: estimate.inputTokens + estimate.outputTokens,
+    cost: estimate.priced ? estimate.cost : null,
+  };
+}
 
 /** JSON text from the guardrail editor; a syntax error names the field and the position. */
 function parseConfiguration(text: string): unknown {
@@ -55,6 +70,7 @@ function parseConfiguration(text: string): unknown {
 export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
   const db = async () => (await deps.database()).db;
   const queued = () => deps.queued?.();
+  const pricing = () => (deps.pricing ? { pricing: deps.pricing() } : {});
   return {
     'view/ready': () => ({ view: 'bin' }),
 
@@ -89,11 +105,14 @@ export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
         payload: payloadView(payload, change.validatedAt !== null),
         standards: Object.fromEntries(standards.filter((s) => used.has(s.id)).map((s) => [s.id, s.standardName])),
         projectName: names[change.projectId] ?? null,
+        estimate: change.awaitingApproval ? estimateView(await estimatePropagation(d, id, pricing())) : null,
       };
     },
 
     'bin/approve': async ({ id }) => {
-      await approveChange(await db(), id, await deps.actor());
+      // The estimate is taken again at approval and kept with it (the propagation's token_cost).
+      const d = await db();
+      await approveWithEstimate(d, await estimatePropagation(d, id, pricing()), await deps.actor(), pricing());
       queued();
       return { ok: true };
     },

@@ -9,6 +9,7 @@ import { binFingerprint } from '../core/bin/index.js';
 import type { Notifications } from '../protocol.js';
 import { binViewHandlers } from './bin-view-handlers.js';
 import { registerCommand, type Cockpit } from './context.js';
+import { pricingFromSettings } from './cortex.js';
 import { createDispatcher } from './webview/dispatcher.js';
 import { postNotification, serveRequests } from './webview/host.js';
 import { webviewHtml, webviewOptions } from './webview/html.js';
@@ -69,6 +70,7 @@ export class BinPanel {
       actor: () => resolveActor(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
       // The window's Bin worker processes what was just queued (approve, retry, resubmit).
       queued: () => void vscode.commands.executeCommand('cockpit.bin.process'),
+      pricing: pricingFromSettings,
     });
     const dispatch = createDispatcher(handlers, { logError: (m) => cockpit.log.error(`Bin view: ${m}`) });
     this.disposables.push(

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import {
   binFingerprint,
   BinWorker,
@@ -14,7 +14,9 @@ import {
   submitChange,
   type WorkerOptions,
 } from '../../src/core/bin/index.js';
-import { syncBuffer } from '../../src/db/schema/index.js';
+import { generateMasterKey, SecretBox } from '../../src/core/cortex/crypto.js';
+import { addProvider } from '../../src/core/cortex/providers.js';
+import { apiConfigurations, propagationLog, syncBuffer, tokenUsage } from '../../src/db/schema/index.js';
 import type { ProtocolError, RequestMethod, RequestParams, RequestResults } from '../../src/protocol.js';
 import { binViewHandlers } from '../../src/vscode/bin-view-handlers.js';
 import { createDispatcher } from '../../src/vscode/webview/dispatcher.js';
@@ -122,6 +124,41 @@ describe('The Bin view host (MariaDB, real dispatcher)', () => {
     assert.deepEqual(await ids({ text: 'USE 100' }), [a, b].sort());
     assert.deepEqual(await ids({ text: a.slice(0, 8) }), [a]);
     await drain();
+  });
+
+  it('shows the AI estimate before an approval and keeps it with the approval (estimation usage, token_cost)', async () => {
+    const box = new SecretBox([generateMasterKey(1)]);
+    const provider = await addProvider(database.db, box, actor, {
+      projectId: project.projectId,
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      apiKey: 'sk-ant-test-estimate-0000',
+      priority: 1,
+    });
+    try {
+      const id = await submit('decision.accepted', { title: 'Estimate me', rationale: 'because' });
+      await drain({ autoPropagate: false });
+      const waiting = await call('bin/change', { id });
+      assert.ok(waiting.estimate, 'an enabled provider takes part');
+      assert.deepEqual(
+        [waiting.estimate.provider, waiting.estimate.model, waiting.estimate.dashboards],
+        ['anthropic', 'claude-sonnet-4-5', 1],
+      );
+      assert.ok(waiting.estimate.tokens > 400 && waiting.estimate.cost !== null);
+      await call('bin/approve', { id });
+      await drain();
+      const [usage] = await database.db
+        .select()
+        .from(tokenUsage)
+        .where(and(eq(tokenUsage.projectId, project.projectId), eq(tokenUsage.operationType, 'estimation')));
+      assert.equal(usage?.inputTokens! + usage?.outputTokens!, waiting.estimate.tokens);
+      const done = await call('bin/change', { id });
+      assert.equal(done.estimate, null, 'nothing waits for approval any more');
+      const [log] = await database.db.select().from(propagationLog).where(eq(propagationLog.syncBufferId, id));
+      assert.equal(log?.tokenCost, waiting.estimate.tokens);
+    } finally {
+      await database.db.delete(apiConfigurations).where(eq(apiConfigurations.id, provider.id));
+    }
   });
 
   it('approves a change waiting for approval once, then refuses a second approval', async () => {

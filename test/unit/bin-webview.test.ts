@@ -129,6 +129,7 @@ const detail: BinChangeView = {
   },
   standards: { s1: 'Timestamp Zulu Format' },
   projectName: 'Demo',
+  estimate: { provider: 'anthropic', model: 'claude-sonnet-4-5', dashboards: 2, tokens: 12345, cost: '0.0412' },
 };
 
 const compliance: BinComplianceView = {
@@ -266,6 +267,11 @@ describe('The Bin webview in headless Chromium', () => {
     handlers['bin/retry'] = () => ({ dashboards: 1 });
     handlers['bin/fix'] = () => ({ id: 'c9', fixed: 1 });
     await open({ selectedId: 'c1' });
+    assert.equal(
+      (await app().locator('.estimate').innerText()).replace(/\s+/g, ' '),
+      'Propagating with AI (anthropic claude-sonnet-4-5) to 2 dashboard(s) is estimated at 12,345 tokens, $0.0412.',
+      'the AI cost is shown before the approval',
+    );
     await app().locator('button.approve').click();
     await waitFor(() => sent('bin/approve').length === 1);
     await app().locator('button.retry').click();

@@ -397,6 +397,15 @@ export class BinApp extends LitElement {
             : nothing
         }
         ${
+          c.awaitingApproval && view.estimate
+            ? html`<span class="estimate"
+                >Propagating with AI (${view.estimate.provider} ${view.estimate.model}) to ${view.estimate.dashboards}
+                dashboard(s) is estimated at ${view.estimate.tokens.toLocaleString('en-US')} tokens,
+                ${view.estimate.cost === null ? 'unpriced model' : `$${view.estimate.cost}`}.</span
+              >`
+            : nothing
+        }
+        ${
           failed > 0 && !c.propagationDue
             ? html`<button class="retry" ?disabled=${this.busy} @click=${() => this.run('bin/retry', { id: c.id })}>
                 Retry ${failed} failed dashboard(s)
