@@ -33,8 +33,10 @@ export interface WebviewPage {
   received: Array<{ method: string; params: unknown }>;
   /** CSP violations, page errors, console errors, 404s and handler errors. */
   violations: string[];
-  /** The last state the view saved with setState (what a reload restores). */
+  /** The last state the view saved with setState (what a reload restores), as the test last heard of it. */
   savedState: unknown;
+  /** The view's saved state read from the page itself: includes a setState made just now. */
+  currentState(): Promise<unknown>;
   /** Sends a notification or any message to the view, as the host's postMessage would. */
   post(message: unknown): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startWebviewHarness(options: WebviewPageOptions): Promise<
       violations: [],
       savedState: undefined,
       post: (message) => page.evaluate((m) => window.postMessage(m, '*'), message as never),
+      currentState: () => page.evaluate(() => (window as unknown as { __getState(): unknown }).__getState()),
     };
     page.on('console', (message) => {
       if (message.type() === 'error') opened.violations.push(message.text());
@@ -144,6 +147,7 @@ ${stylesheets.join('\n')}
     getState: () => state ?? undefined,
     setState: (s) => { state = s; window.__setState(s); },
   });
+  window.__getState = () => state;
 </script>
 <script type="module" nonce="${NONCE}" src="${base}/dist/webview/${options.view}.js"></script>
 </body></html>`;

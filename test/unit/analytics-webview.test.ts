@@ -146,7 +146,7 @@ describe('Token analytics webview in headless Chromium', () => {
     assert.equal(await page.locator('table.models th[aria-sort="ascending"]').innerText(), 'Model ▲');
     // Sorting happens in the view: no extra request.
     assert.equal(received.filter((r) => r.method === 'tokens/analytics').length, 1);
-    const state = view.savedState;
+    const state = await view.currentState();
     assert.deepEqual(state, { period: 'day', since: '', until: '', sortKey: 'model', sortDescending: false });
     await page.close();
     await open(state);
@@ -167,7 +167,7 @@ describe('Token analytics webview in headless Chromium', () => {
     await page.locator('input[name="since"]').fill('2026-11-01');
     await waitFor(() => received.filter((r) => r.method === 'tokens/analytics').length === 3);
     assert.deepEqual(received.at(-1)?.params, { period: 'week', since: '2026-11-01' });
-    const state = view.savedState;
+    const state = await view.currentState();
     await page.close();
     await open(state);
     await waitFor(() => received.some((r) => r.method === 'tokens/analytics'));

@@ -324,7 +324,7 @@ describe('The Bin webview in headless Chromium', () => {
     await app().locator('tr.change[data-id="c2"]').click();
     await waitFor(() => sent('bin/change').length > 0);
 
-    const state = view.savedState;
+    const state = await view.currentState();
     await page.close();
     await open(state);
     await app().locator('article.detail').waitFor();

@@ -183,7 +183,7 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.deepEqual((view.savedState as { drafts: Record<string, string> }).drafts, {
       'checklist:m1': 'Bump the version',
     });
-    const state = view.savedState;
+    const state = await view.currentState();
     await page.close();
     await open(state);
     const restored = page.locator('cockpit-module').first().locator('vscode-textfield');

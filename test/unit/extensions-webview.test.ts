@@ -217,7 +217,7 @@ describe('the Extensions webview (headless Chromium, real dispatcher)', () => {
     assert.equal(await title.locator('input').inputValue(), 'ESLint');
 
     // The draft survives a reload, and the form comes back with it.
-    const state = view.savedState;
+    const state = await view.currentState();
     await page.close();
     await open(state);
     const restored = page.getByLabel('Overrides of ESLint');
@@ -260,7 +260,7 @@ describe('the Extensions webview (headless Chromium, real dispatcher)', () => {
     await page.getByRole('button', { name: 'Edit overrides' }).first().click();
     await page.getByRole('button', { name: 'Raw JSON' }).click();
     await page.locator('textarea#overrides-dbaeumer\\.vscode-eslint').fill('{"title": "Lint"');
-    const state = view.savedState;
+    const state = await view.currentState();
     await page.close();
     await open(state);
     const textarea = page.locator('textarea#overrides-dbaeumer\\.vscode-eslint');

@@ -244,7 +244,7 @@ describe('Time webview in headless Chromium', () => {
     await time.locator('button.scope[data-scope="file"]').click();
     await time.locator('input[name="at"]').fill('2026-11-20T10:30:15');
     await waitFor(() => sent('time/layers').length >= 3);
-    const state = view.savedState;
+    const state = await view.currentState();
     await page.close();
     await open(state);
     await waitFor(() => sent('time/layers').length === 1);
