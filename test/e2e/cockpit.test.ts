@@ -163,15 +163,16 @@ describe('DevGuide Cockpit in VS Code', () => {
   it('measures activation, bundle and package size', { timeout: 60_000 }, async () => {
     const logs = await started().logs();
     let activationMs: number | undefined;
+    let activationCpuMs: number | undefined;
     for (const file of logs.all) {
-      const match = /Activated in ([\d.]+) ms/.exec(await readFile(file, 'utf8').catch(() => ''));
-      if (match) activationMs = Number(match[1]);
+      const match = /Activated in ([\d.]+) ms \(CPU ([\d.]+) ms\)/.exec(await readFile(file, 'utf8').catch(() => ''));
+      if (match) [activationMs, activationCpuMs] = [Number(match[1]), Number(match[2])];
     }
     assert.ok(activationMs !== undefined, 'the extension logs its activation time');
     const vsixBytes = (await stat(VSIX)).size;
     const hostBytes = (await stat(path.join(ROOT, 'dist/extension.js'))).size;
     console.log(
-      `activation_ms=${activationMs} vsix_kb=${Math.round(vsixBytes / 1024)} host_bundle_kb=${Math.round(hostBytes / 1024)}`,
+      `activation_ms=${activationMs} activation_cpu_ms=${activationCpuMs} vsix_kb=${Math.round(vsixBytes / 1024)} host_bundle_kb=${Math.round(hostBytes / 1024)}`,
     );
     assert.ok(vsixBytes < 3 * 1024 * 1024, 'VSIX under 3 MB');
     assert.ok(hostBytes < 2 * 1024 * 1024, 'host bundle under 2 MB');
