@@ -50,33 +50,43 @@ const escape = (column: Column, value: unknown): string =>
 
 /**
  * Multi-row INSERTs of `rows` (as few statements as the size limit allows). A key missing from a
- * row takes the column's DEFAULT, as with drizzle's `.values([...])`.
+ * row takes the column's DEFAULT, as with drizzle's `.values([...])`. `ignore`: INSERT IGNORE (rows
+ * whose key exists are skipped). Resolves to the number of rows inserted.
  */
 export async function insertRows<T extends MySqlTable>(
   executor: Executor,
   table: T,
   rows: ReadonlyArray<T['$inferInsert']>,
-): Promise<void> {
-  if (rows.length === 0) return;
+  options: { ignore?: boolean } = {},
+): Promise<number> {
+  if (rows.length === 0) return 0;
   const columns = getTableColumns(table) as Record<string, Column>;
   const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const unknown = keys.find((key) => !columns[key]);
   if (unknown) throw new Error(`insertRows: ${getTableName(table)} has no column "${unknown}".`);
-  const head = `INSERT INTO ${mysql.escapeId(getTableName(table))} (${keys.map((k) => mysql.escapeId(columns[k]!.name)).join(', ')}) VALUES `;
+  const head = `INSERT${options.ignore ? ' IGNORE' : ''} INTO ${mysql.escapeId(getTableName(table))} (${keys.map((k) => mysql.escapeId(columns[k]!.name)).join(', ')}) VALUES `;
+  let inserted = 0;
+  const run = async (values: string[]) => {
+    const [result] = (await executor.execute(sql.raw(head + values.join(', ')))) as unknown as [
+      { affectedRows: number },
+    ];
+    inserted += result.affectedRows;
+  };
   let values: string[] = [];
   let size = head.length;
   for (const row of rows) {
     const record = row as Record<string, unknown>;
     const tuple = `(${keys.map((k) => escape(columns[k]!, record[k])).join(', ')})`;
     if (values.length > 0 && size + tuple.length > MAX_STATEMENT_CHARS) {
-      await executor.execute(sql.raw(head + values.join(', ')));
+      await run(values);
       values = [];
       size = head.length;
     }
     values.push(tuple);
     size += tuple.length + 2;
   }
-  await executor.execute(sql.raw(head + values.join(', ')));
+  await run(values);
+  return inserted;
 }
 
 /** `CASE id WHEN … THEN … END` over the rows, for one UPDATE of many rows with different values. */

@@ -167,17 +167,13 @@ export function parseTemplateFile(source: string | unknown): TemplateFile {
     if (Buffer.byteLength(source, 'utf8') > MAX_TEMPLATE_BYTES) {
       throw new CockpitError('invalid', `The template file is larger than ${MAX_TEMPLATE_BYTES / 1024} KB.`);
     }
-    try {
-      value = JSON.parse(source);
-    } catch (error) {
-      throw new CockpitError('invalid', `The template file is not valid JSON: ${(error as Error).message}.`);
-    }
+    value = parseJsonText(source, 'The template file');
   }
   return parseOrThrow(templateFileSchema, value, 'dashboard template');
 }
 
 /** JSON the user typed, or an `invalid` error naming `field` and the syntax error. */
-export function parseJsonText(text: string, what: string, field: string): unknown {
+export function parseJsonText(text: string, what: string, field?: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { inArray, sql, type SQL } from 'drizzle-orm';
-import { escape } from 'mysql2';
+import { inArray } from 'drizzle-orm';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { Db } from '../../db/connection.js';
 import { tokenUsage } from '../../db/schema/index.js';
+import { insertRows } from '../bulk.js';
 import { invalid } from '../errors.js';
 import { formatFixed, COST_SCALE, MAX_COST_UNITS } from './money.js';
 import { Pricing } from './pricing.js';
@@ -135,36 +135,6 @@ export interface InsertReport {
   duplicates: number;
 }
 
-/** The columns a prepared row fills, in the order of the bulk INSERT below. */
-const INSERT_COLUMNS = [
-  'id',
-  'projectId',
-  'provider',
-  'model',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'totalCost',
-  'priced',
-  'operationType',
-  'dashboardContext',
-  'source',
-  'gitBranch',
-  'timestamp',
-] as const satisfies ReadonlyArray<keyof TokenUsageRow>;
-const INSERT_HEAD = `INSERT IGNORE INTO token_usage (${INSERT_COLUMNS.map((c) => tokenUsage[c].name).join(', ')}) VALUES `;
-
-/**
- * One multi-row INSERT IGNORE, escaped by the driver's own escaper. Built by hand because drizzle's
- * builder costs ~50 µs of CPU per row (a third of an import's CPU in the profile of bench/import.ts).
- */
-function bulkInsert(rows: TokenUsageRow[]): SQL {
-  return sql.raw(
-    INSERT_HEAD + rows.map((row) => `(${INSERT_COLUMNS.map((c) => escape(row[c] ?? null)).join(',')})`).join(','),
-  );
-}
-
 /**
  * Inserts rows, each at most once: ids already present (whatever their timestamp) and repeats
  * inside the batch are duplicates; INSERT IGNORE covers a concurrent writer of the same event.
@@ -185,11 +155,9 @@ export async function insertTokenUsageRows(db: Db, rows: TokenUsageRow[], batchS
       .where(inArray(tokenUsage.id, [...unique.keys()]));
     for (const { id } of existing) unique.delete(id);
     const fresh = [...unique.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    let insertedNow = 0;
-    if (fresh.length > 0) {
-      const [result] = (await db.execute(bulkInsert(fresh))) as unknown as [{ affectedRows: number }];
-      insertedNow = result.affectedRows;
-    }
+    // Built as one SQL text (src/core/bulk.ts): drizzle's builder cost ~50 µs of CPU per row, a third
+    // of an import's CPU in the profile of bench/import.ts.
+    const insertedNow = await insertRows(db, tokenUsage, fresh, { ignore: true });
     inserted += insertedNow;
     duplicates += batch.length - insertedNow;
   }
