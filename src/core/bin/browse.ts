@@ -6,7 +6,7 @@
 import { asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { guardrails, metadataStandards, metadataViolations, projects, syncBuffer } from '../../db/schema/index.js';
-import { compileGuardrail, type GuardrailRow } from './guardrails.js';
+import { compileGuardrail, guardrailColumns, type GuardrailRow } from './guardrails.js';
 import type { ChangeStatus } from './review.js';
 import type { StandardCategory } from './standards.js';
 
@@ -121,17 +121,7 @@ export interface GuardrailListRow extends GuardrailRow {
 /** Every guardrail: system ones first, then each project's, by rule id. */
 export async function listAllGuardrails(db: Db): Promise<GuardrailListRow[]> {
   const rows = await db
-    .select({
-      id: guardrails.id,
-      projectId: guardrails.projectId,
-      projectName: projects.name,
-      ruleId: guardrails.ruleId,
-      description: guardrails.description,
-      severity: guardrails.severity,
-      autoReject: guardrails.autoReject,
-      configuration: guardrails.configuration,
-      enabled: guardrails.enabled,
-    })
+    .select({ ...guardrailColumns, projectName: projects.name })
     .from(guardrails)
     .leftJoin(projects, eq(projects.id, guardrails.projectId))
     .orderBy(sql`${guardrails.projectId} IS NOT NULL`, asc(projects.name), asc(guardrails.ruleId));

@@ -368,7 +368,8 @@ export type GuardrailInput = z.input<typeof guardrailInput>;
 export const guardrailPatch = guardrailFields.omit({ projectId: true }).partial().strict();
 export type GuardrailPatch = z.input<typeof guardrailPatch>;
 
-const guardrailColumns = {
+/** The columns of a `GuardrailRow`. */
+export const guardrailColumns = {
   id: guardrails.id,
   projectId: guardrails.projectId,
   ruleId: guardrails.ruleId,

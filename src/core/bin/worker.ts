@@ -13,7 +13,7 @@ import {
 } from '../../db/schema/index.js';
 import { writeAudits, type AuditEntry, type Executor } from '../audit.js';
 import { caseById, inIds, insertRows } from '../bulk.js';
-import { compileGuardrail, type GuardrailRow } from './guardrails.js';
+import { compileGuardrail, guardrailColumns, type GuardrailRow } from './guardrails.js';
 import { handlerFor, HandlerError, type PropagatedChange } from './handlers.js';
 import { analyseImpact, loadSubscribers, type ImpactAnalysis } from './impact.js';
 import { asJson, driverCode } from './input.js';
@@ -342,16 +342,7 @@ export class BinWorker {
         .where(eq(metadataStandards.isActive, true))
         .orderBy(asc(metadataStandards.standardName)),
       this.db
-        .select({
-          id: guardrails.id,
-          projectId: guardrails.projectId,
-          ruleId: guardrails.ruleId,
-          description: guardrails.description,
-          severity: guardrails.severity,
-          autoReject: guardrails.autoReject,
-          configuration: guardrails.configuration,
-          enabled: guardrails.enabled,
-        })
+        .select(guardrailColumns)
         .from(guardrails)
         .where(
           and(
