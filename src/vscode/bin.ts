@@ -347,7 +347,8 @@ function watchFiles(cockpit: Cockpit, runner: BinRunner): vscode.Disposable {
 /** The Bin's commands, worker and file watcher; returns the API exported to other extensions. */
 export function registerBin(cockpit: Cockpit): BinApi {
   const runner = new BinRunner(cockpit);
-  cockpit.extension.subscriptions.push(runner, watchFiles(cockpit, runner));
+  cockpit.extension.subscriptions.push(runner);
+  cockpit.afterActivation(() => cockpit.extension.subscriptions.push(watchFiles(cockpit, runner)));
   registerCommand(cockpit, 'cockpit.bin.grantCapability', () => grantCommand(cockpit));
   registerCommand(cockpit, 'cockpit.bin.revokeCapability', () => revokeCommand(cockpit));
   registerCommand(cockpit, 'cockpit.bin.checkWorkspaceCompliance', () => complianceCommand(cockpit));

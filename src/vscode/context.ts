@@ -7,6 +7,11 @@ export interface Cockpit {
   extension: vscode.ExtensionContext;
   database: CockpitDatabase;
   log: vscode.LogOutputChannel;
+  /**
+   * Work VS Code does not need before activate() returns (status bars, listeners, watchers,
+   * schedules): it runs in the next task, so activation only registers commands, views and serializers.
+   */
+  afterActivation(start: () => void): void;
 }
 
 /**

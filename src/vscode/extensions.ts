@@ -31,17 +31,19 @@ export function registerExtensions(cockpit: Cockpit): void {
   ExtensionsPanel.register(cockpit, controller);
 
   // Activation does no database I/O: the first sync runs once activate() has returned.
-  const startup = setTimeout(() => void controller.sync('start-up'), 0);
-  let debounce: NodeJS.Timeout | undefined;
-  subscriptions.push(
-    { dispose: () => (clearTimeout(startup), clearTimeout(debounce)) },
-    // Installing an extension often fires several changes in a row.
-    vscode.extensions.onDidChange(() => {
-      clearTimeout(debounce);
-      debounce = setTimeout(() => void controller.sync('extensions changed'), 500);
-    }),
-    cockpit.database.onDidChange(() => void controller.sync('database changed')),
-  );
+  cockpit.afterActivation(() => {
+    let debounce: NodeJS.Timeout | undefined;
+    subscriptions.push(
+      { dispose: () => clearTimeout(debounce) },
+      // Installing an extension often fires several changes in a row.
+      vscode.extensions.onDidChange(() => {
+        clearTimeout(debounce);
+        debounce = setTimeout(() => void controller.sync('extensions changed'), 500);
+      }),
+      cockpit.database.onDidChange(() => void controller.sync('database changed')),
+    );
+    void controller.sync('start-up');
+  });
 
   registerCommand(cockpit, 'cockpit.openExtensionDashboards', () => ExtensionsPanel.show(cockpit, controller));
   registerCommand(cockpit, 'cockpit.mapExtension', () => mapExtensionCommand(controller));

@@ -69,19 +69,20 @@ function readIntervalMinutes(log: vscode.LogOutputChannel): number {
 }
 
 class ClockStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('cockpit.clockDrift', vscode.StatusBarAlignment.Right, 90);
-
-  constructor() {
-    this.item.name = 'Cockpit Clock Drift';
-    this.item.command = 'cockpit.checkClockSync';
-  }
+  /** Created by the first check that finds a problem: nothing to show before that. */
+  private item: vscode.StatusBarItem | undefined;
 
   /** Shown only while some component drifts or fails; hidden once all are synchronised. */
   update(readings: readonly ClockReading[]): void {
     const troubled = readings.filter((r) => r.status !== 'synchronized');
     if (troubled.length === 0) {
-      this.item.hide();
+      this.item?.hide();
       return;
+    }
+    if (!this.item) {
+      this.item = vscode.window.createStatusBarItem('cockpit.clockDrift', vscode.StatusBarAlignment.Right, 90);
+      this.item.name = 'Cockpit Clock Drift';
+      this.item.command = 'cockpit.checkClockSync';
     }
     const drifting = troubled.filter((r) => r.status === 'drifting');
     const worst = Math.max(0, ...drifting.map((r) => Math.abs(r.offsetMicroseconds)));
@@ -101,7 +102,7 @@ class ClockStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.item.dispose();
+    this.item?.dispose();
   }
 }
 
@@ -321,7 +322,8 @@ async function importProjectSnapshot(cockpit: Cockpit): Promise<SnapshotInfo | u
 
 export function registerTime(cockpit: Cockpit): void {
   const statusBar = new ClockStatusBar();
-  cockpit.extension.subscriptions.push(statusBar, scheduleClockChecks(cockpit, statusBar));
+  cockpit.extension.subscriptions.push(statusBar);
+  cockpit.afterActivation(() => cockpit.extension.subscriptions.push(scheduleClockChecks(cockpit, statusBar)));
 
   registerCommand(cockpit, 'cockpit.checkClockSync', async () => {
     const readings = await vscode.window.withProgress(
@@ -347,12 +349,15 @@ export function registerTime(cockpit: Cockpit): void {
   registerCommand(cockpit, 'cockpit.importProjectSnapshot', () => importProjectSnapshot(cockpit));
   // The Time panel's "Active file" is the last file editor: focusing the panel clears activeTextEditor.
   const isFile = (editor: vscode.TextEditor | undefined) => editor?.document.uri.scheme === 'file';
-  let lastFile = isFile(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor?.document.uri : undefined;
-  cockpit.extension.subscriptions.push(
-    vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (isFile(editor)) lastFile = editor?.document.uri;
-    }),
-  );
+  let lastFile: vscode.Uri | undefined;
+  cockpit.afterActivation(() => {
+    if (isFile(vscode.window.activeTextEditor)) lastFile = vscode.window.activeTextEditor?.document.uri;
+    cockpit.extension.subscriptions.push(
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (isFile(editor)) lastFile = editor?.document.uri;
+      }),
+    );
+  });
   const actions: TimeActions = {
     checkClocks: () =>
       vscode.window.withProgress(

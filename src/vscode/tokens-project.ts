@@ -28,9 +28,15 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
   private cached: Promise<WorkspaceProject | undefined> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private watching = false;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Watches for what invalidates the answer from the first resolve on (nothing is cached before it). */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
     const watcher = vscode.workspace.createFileSystemWatcher('**/.vscode/cockpit.json');
     const invalidate = () => {
       this.cached = undefined;
@@ -42,7 +48,6 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
       watcher.onDidChange(invalidate),
       watcher.onDidDelete(invalidate),
       vscode.workspace.onDidChangeWorkspaceFolders(invalidate),
-      this.changed,
     );
   }
 
@@ -52,6 +57,7 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
   }
 
   current(database: Database): Promise<WorkspaceProject | undefined> {
+    this.watch();
     this.cached ??= this.resolve(database).catch((error: unknown) => {
       this.cached = undefined;
       throw error;

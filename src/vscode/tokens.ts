@@ -45,6 +45,7 @@ export function registerTokens(cockpit: Cockpit): TokensApi {
   const projects = new SimpleWorkspaceProjectResolver(cockpit.log);
   const tokens = new TokenCost(cockpit, projects);
   cockpit.extension.subscriptions.push(tokens);
+  cockpit.afterActivation(() => tokens.start());
   TokenAnalyticsPanel.register(cockpit, projects);
   registerCommand(cockpit, 'cockpit.recordTokenUsage', (args) => tokens.record(args));
   registerCommand(cockpit, 'cockpit.openTokenAnalytics', () => TokenAnalyticsPanel.show(cockpit, projects));
@@ -53,7 +54,8 @@ export function registerTokens(cockpit: Cockpit): TokensApi {
 }
 
 class TokenCost implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('cockpit.tokenCost', vscode.StatusBarAlignment.Right, 100);
+  /** Created when there is something to show. */
+  private item: vscode.StatusBarItem | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -70,11 +72,13 @@ class TokenCost implements vscode.Disposable {
     private readonly cockpit: Cockpit,
     private readonly projects: WorkspaceProjectResolver & { reset?(): void },
   ) {
-    this.item.name = 'Cockpit Token Cost';
-    this.item.command = 'cockpit.openTokenAnalytics';
+    this.disposables.push(projects);
+  }
+
+  /** Listens and schedules the first refresh (after activation: the status bar waits for the database). */
+  start(): void {
+    const { cockpit, projects } = this;
     this.disposables.push(
-      this.item,
-      projects,
       projects.onDidChange(() => this.scheduleRefresh(0)),
       cockpit.database.onDidChange(() => {
         this.projects.reset?.();
@@ -137,8 +141,14 @@ class TokenCost implements vscode.Disposable {
     if (this.disposed) return;
     const view = statusBarView(input);
     if (!view.visible) {
-      this.item.hide();
+      this.item?.hide();
       return;
+    }
+    if (!this.item) {
+      this.item = vscode.window.createStatusBarItem('cockpit.tokenCost', vscode.StatusBarAlignment.Right, 100);
+      this.item.name = 'Cockpit Token Cost';
+      this.item.command = 'cockpit.openTokenAnalytics';
+      this.disposables.push(this.item);
     }
     this.item.text = view.text;
     this.item.tooltip = new vscode.MarkdownString(view.tooltip.join('  \n'), true);

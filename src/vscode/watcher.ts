@@ -39,21 +39,25 @@ export function registerWatcher(cockpit: Cockpit): void {
   cockpit.extension.subscriptions.push(
     service,
     vscode.workspace.registerTextDocumentContentProvider(TIMELINE_SCHEME, timelines),
-    vscode.workspace.onDidChangeWorkspaceFolders((e) => void service.foldersChanged(e)),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void service.restart()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('cockpit.watcher') || e.affectsConfiguration('files.watcherExclude')) {
-        void service.restart();
-      }
-    }),
   );
+  // The first start reads settings, asks git and the database.
+  cockpit.afterActivation(() => {
+    cockpit.extension.subscriptions.push(
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => void service.foldersChanged(e)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void service.restart()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('cockpit.watcher') || e.affectsConfiguration('files.watcherExclude')) {
+          void service.restart();
+        }
+      }),
+    );
+    void service.restart();
+  });
   registerCommand(cockpit, 'cockpit.captureFileTimestamps', (uri) => service.captureNow(uri));
   registerCommand(cockpit, 'cockpit.showFileTimeline', async (uri) => {
     const markdown = await service.timeline(uri);
     await vscode.commands.executeCommand('markdown.showPreview', timelines.show(markdown.title, markdown.text));
   });
-  // Out of activate's critical path: the first start reads settings, asks git and the database.
-  setTimeout(() => void service.restart(), 0);
 }
 
 class WatcherService implements vscode.Disposable {

@@ -162,17 +162,28 @@ describe('DevGuide Cockpit in VS Code', () => {
 
   it('measures activation, bundle and package size', { timeout: 60_000 }, async () => {
     const logs = await started().logs();
-    let activationMs: number | undefined;
-    let activationCpuMs: number | undefined;
+    // One activation per window load (the suite reloads the window): report the slowest, and all of them.
+    const activations: Array<{ ms: number; cpuMs: number }> = [];
+    const deferred: Array<{ ms: number; cpuMs: number }> = [];
     for (const file of logs.all) {
-      const match = /Activated in ([\d.]+) ms \(CPU ([\d.]+) ms\)/.exec(await readFile(file, 'utf8').catch(() => ''));
-      if (match) [activationMs, activationCpuMs] = [Number(match[1]), Number(match[2])];
+      const text = await readFile(file, 'utf8').catch(() => '');
+      for (const m of text.matchAll(/Activated in ([\d.]+) ms \(CPU ([\d.]+) ms\)/g)) {
+        activations.push({ ms: Number(m[1]), cpuMs: Number(m[2]) });
+      }
+      for (const m of text.matchAll(
+        /Started status bars, listeners and watchers in ([\d.]+) ms \(CPU ([\d.]+) ms\)/g,
+      )) {
+        deferred.push({ ms: Number(m[1]), cpuMs: Number(m[2]) });
+      }
     }
-    assert.ok(activationMs !== undefined, 'the extension logs its activation time');
+    assert.ok(activations.length > 0, 'the extension logs its activation time');
+    assert.ok(deferred.length > 0, 'the start-up deferred after activation ran and logged its time');
+    const slowest = (list: typeof activations) => list.reduce((a, b) => (b.ms > a.ms ? b : a));
+    const each = (list: typeof activations) => list.map((a) => `${a.ms}/${a.cpuMs}`).join(',');
     const vsixBytes = (await stat(VSIX)).size;
     const hostBytes = (await stat(path.join(ROOT, 'dist/extension.js'))).size;
     console.log(
-      `activation_ms=${activationMs} activation_cpu_ms=${activationCpuMs} vsix_kb=${Math.round(vsixBytes / 1024)} host_bundle_kb=${Math.round(hostBytes / 1024)}`,
+      `activation_ms=${slowest(activations).ms} activation_cpu_ms=${slowest(activations).cpuMs} activations_ms_cpu=${each(activations)} after_activation_ms_cpu=${each(deferred)} vsix_kb=${Math.round(vsixBytes / 1024)} host_bundle_kb=${Math.round(hostBytes / 1024)}`,
     );
     assert.ok(vsixBytes < 3 * 1024 * 1024, 'VSIX under 3 MB');
     assert.ok(hostBytes < 2 * 1024 * 1024, 'host bundle under 2 MB');
