@@ -1,19 +1,19 @@
 // Benchmark: import a generated Claude Code log set (default ≈1.1 GB, 2 M events of ~550 bytes), then time the 30-day
 // analytics query over ≥1 M token_usage rows, and compare with `npx ccusage daily --json` when it runs.
 //
-//   npm run bench:import -- [--events N] [--files N] [--batch-size N] [--query-rows N] [--no-ccusage] [--keep]
+//   npm run bench:import -- [--events N] [--files N] [--query-rows N] [--no-ccusage] [--keep]
 //
 // Needs the test MariaDB (COCKPIT_TEST_DATABASE_URL, default mysql://root@127.0.0.1:3306/). Prints the
 // figures, and as its last line `key=value` pairs.
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, parseDatabaseUrl } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { statusSummary, StatusSummaryCache, usageByPeriod, usageTrend } from '../src/core/tokens/analytics.js';
-import { importTokenLogs } from '../src/core/tokens/importers/index.js';
+import { importTokenLogs, type ImportReport } from '../src/core/tokens/importers/index.js';
 import { sumCosts } from '../src/core/tokens/money.js';
 import { Pricing } from '../src/core/tokens/pricing.js';
 
@@ -76,6 +76,47 @@ async function generate(root: string, events: number, files: number, now: number
   return bytes;
 }
 
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The process's peak RSS as the kernel counted it (bench/max-rss.cjs prints it at exit). */
+  maxRssKb: number;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv, onStart?: (pid: number) => void): Promise<CliRun> {
+  const root = path.resolve(__dirname, '..');
+  // Executed as users run it (its shebang sets the Node flags); NODE_OPTIONS adds the memory report.
+  const child = spawn(path.join(root, 'bin/cockpit'), args, {
+    env: { ...env, NODE_OPTIONS: `--require ${path.join(root, 'bench/max-rss.cjs')}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid !== undefined) onStart?.(child.pid);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => {
+      const maxRss = /max_rss_kb=(\d+)/.exec(stderr);
+      if (!maxRss) return reject(new Error(`cockpit ${args.join(' ')} did not report its memory: ${stderr}`));
+      resolve({ status, stdout, stderr: stderr.replace(maxRss[0], '').trim(), maxRssKb: Number(maxRss[1]) });
+    });
+  });
+}
+
+/** Current and peak RSS of a running process, in MB (Linux /proc); undefined once it has exited. */
+function procStatus(pid: number): { rssMb: number; peakMb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function timed<T>(runs: number, work: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -94,7 +135,6 @@ async function main(): Promise<void> {
     options: {
       events: { type: 'string', default: '2000000' },
       files: { type: 'string' },
-      'batch-size': { type: 'string' },
       'query-rows': { type: 'string', default: '1000000' },
       'no-ccusage': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
@@ -103,12 +143,12 @@ async function main(): Promise<void> {
   const events = Number(values.events);
   const files = Number(values.files ?? Math.max(1, Math.round(events / 10_000)));
   const queryRows = Number(values['query-rows']);
-  const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
   if (!Number.isInteger(events) || events <= 0) throw new Error('--events must be a positive integer.');
 
   const server = process.env.COCKPIT_TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/';
   const name = `cockpit_bench_${process.pid}`;
-  const database = await connect(parseDatabaseUrl(`${server.replace(/\/?$/, '/')}${name}`), {
+  const databaseUrl = `${server.replace(/\/?$/, '/')}${name}`;
+  const database = await connect(parseDatabaseUrl(databaseUrl), {
     createDatabase: true,
     retries: 0,
   });
@@ -123,41 +163,31 @@ async function main(): Promise<void> {
       `Generated ${events} events in ${files} files, ${(bytes / 1e6).toFixed(0)} MB, in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
     );
 
-    // Import, sampling the RSS as we go (target: flat, < 200 MB).
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    let peakHeap = 0;
-    const sampler = setInterval(() => {
-      const memory = process.memoryUsage();
-      peakRss = Math.max(peakRss, memory.rss);
-      peakHeap = Math.max(peakHeap, memory.heapUsed);
-    }, 50);
+    // Import as a user does, `cockpit import claude-code` in its own process (the bundled CLI), so the
+    // memory measured is the importer's and not this benchmark's (tsx, the generator).
+    const cli = (args: string[], onStart?: (pid: number) => void) =>
+      runCli(args, { ...process.env, COCKPIT_DATABASE_URL: databaseUrl }, onStart);
+    const idle = await cli(['--help']);
     started = performance.now();
-    // A progress line every 30 s: the rate and memory over the run, and the machine's load (it is shared).
-    let lastProgress = started;
-    const progress = (done: number) => {
-      const at = performance.now();
-      if (at - lastProgress < 30_000) return;
-      lastProgress = at;
-      const s = (at - started) / 1000;
-      console.log(
-        `  ${s.toFixed(0)} s: ${done} events (${Math.round(done / s)}/s), RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, load ${loadavg()[0]!.toFixed(1)}`,
-      );
-    };
-    const report = await importTokenLogs('claude-code', {
-      db: database.db,
-      pricing: new Pricing(),
-      resolveProject: () => PROJECT,
-      path: root,
-      batchSize,
-      onBatch: (r) => progress(r.imported),
+    // A progress line every 30 s: memory over the run and the machine's load (it is shared).
+    let sampler: NodeJS.Timeout | undefined;
+    const imported = await cli(['import', 'claude-code', '--path', root, '--project', PROJECT, '--json'], (pid) => {
+      sampler = setInterval(() => {
+        const status = procStatus(pid);
+        if (!status) return;
+        console.log(
+          `  ${((performance.now() - started) / 1000).toFixed(0)} s: RSS ${status.rssMb} MB (peak so far ${status.peakMb} MB), load ${loadavg()[0]!.toFixed(1)}`,
+        );
+      }, 30_000);
     });
-    const importSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
+    const importSeconds = (performance.now() - started) / 1000;
+    if (imported.status !== 0) throw new Error(`cockpit import failed (${imported.status}): ${imported.stderr}`);
+    const report = JSON.parse(imported.stdout) as ImportReport;
+    const peakRss = imported.maxRssKb * 1024;
     const eventsPerSecond = Math.round(report.imported / importSeconds);
     console.log(
-      `Imported ${report.imported} events (${report.duplicates} duplicates, ${report.malformed} malformed) in ${importSeconds.toFixed(1)} s: ${eventsPerSecond} events/s, ${(bytes / 1e6 / importSeconds).toFixed(1)} MB/s; RSS ${(rssBefore / 1e6).toFixed(0)} → peak ${(peakRss / 1e6).toFixed(0)} MB (heap peak ${(peakHeap / 1e6).toFixed(0)} MB).`,
+      `Imported ${report.imported} events (${report.duplicates} duplicates, ${report.malformed} malformed) in ${importSeconds.toFixed(1)} s: ${eventsPerSecond} events/s, ${(bytes / 1e6 / importSeconds).toFixed(1)} MB/s; peak RSS of the \`cockpit import\` process ${(peakRss / 1e6).toFixed(0)} MB (the CLI alone, \`cockpit --help\`: ${((idle.maxRssKb * 1024) / 1e6).toFixed(0)} MB).`,
     );
     started = performance.now();
     const again = await importTokenLogs('claude-code', {
@@ -254,8 +284,8 @@ async function main(): Promise<void> {
         `import_s=${importSeconds.toFixed(1)}`,
         `events_per_s=${eventsPerSecond}`,
         `peak_rss_mb=${(peakRss / 1e6).toFixed(0)}`,
-        `peak_heap_mb=${(peakHeap / 1e6).toFixed(0)}`,
-        `rss_growth_mb=${((peakRss - rssBefore) / 1e6).toFixed(0)}`,
+        `cli_idle_rss_mb=${((idle.maxRssKb * 1024) / 1e6).toFixed(0)}`,
+        `rss_growth_mb=${((peakRss - idle.maxRssKb * 1024) / 1e6).toFixed(0)}`,
         `reimport_ms=${reimportMs.toFixed(0)}`,
         `query_rows=${tableRows}`,
         `trend_30d_ms=${trend.ms.toFixed(1)}`,
