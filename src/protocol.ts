@@ -229,6 +229,14 @@ const binRequests = {
       changeType: z.string().min(1).max(100).optional(),
       sourceModuleId: binId.optional(),
       text: z.string().max(200).optional(),
+      /** The next page: changes older than this one (the last row of the page before). */
+      before: z
+        .object({
+          createdAt: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/),
+          id: binId,
+        })
+        .strict()
+        .optional(),
       limit: z.number().int().min(1).max(500).optional(),
     })
     .strict(),
@@ -281,6 +289,8 @@ const binRequests = {
 
 export interface BinChangesView {
   changes: ChangeSummary[];
+  /** Older changes match beyond this page. */
+  more: boolean;
   counts: ChangeCounts;
   changeTypes: string[];
   modules: Array<{ id: string; name: string; dashboardName: string; projectName: string }>;

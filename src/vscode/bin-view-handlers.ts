@@ -74,16 +74,19 @@ export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
   return {
     'view/ready': () => ({ view: 'bin' }),
 
-    'bin/changes': async ({ limit, ...filters }) => {
+    'bin/changes': async ({ limit = 200, ...filters }) => {
       const d = await db();
-      const [changes, counts, types, modules] = await Promise.all([
-        listChanges(d, { ...filters, limit: limit ?? 200 }),
+      // One row past the page says whether an older page exists.
+      const [page, counts, types, modules] = await Promise.all([
+        listChanges(d, { ...filters, limit: limit + 1 }),
         changeCounts(d),
         changeTypes(d),
         listModules(d, { limit: 1000 }),
       ]);
+      const changes = page.slice(0, limit);
       return {
         changes,
+        more: page.length > limit,
         counts,
         changeTypes: types,
         modules: modules.map(({ id, name, dashboardName, projectName }) => ({ id, name, dashboardName, projectName })),

@@ -126,6 +126,39 @@ describe('The Bin view host (MariaDB, real dispatcher)', () => {
     await drain();
   });
 
+  it('pages newest first without skipping or repeating a change, also when several share a creation time', async () => {
+    const submitted = [];
+    for (let i = 0; i < 5; i++) submitted.push(await submit('paging.test', { i }));
+    // Three of them created in the same microsecond: the id breaks the tie.
+    await database.db
+      .update(syncBuffer)
+      .set({ createdAt: '2026-01-01 00:00:00.000000' })
+      .where(
+        sql`${syncBuffer.id} IN (${sql.join(
+          submitted.slice(1, 4).map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+    const seen: string[] = [];
+    let before: RequestParams<'bin/changes'>['before'];
+    for (let page = 0; ; page++) {
+      const view = await call('bin/changes', { changeType: 'paging.test', limit: 2, ...(before ? { before } : {}) });
+      seen.push(...view.changes.map((c) => c.id));
+      assert.ok(page < 3, 'three pages hold five changes');
+      if (!view.more) break;
+      const last = view.changes.at(-1)!;
+      before = { createdAt: last.createdAt, id: last.id };
+    }
+    assert.equal(seen.length, 5);
+    assert.deepEqual([...seen].sort(), [...submitted].sort());
+    const all = (await call('bin/changes', { changeType: 'paging.test' })).changes.map((c) => c.id);
+    assert.deepEqual(seen, all, 'the pages, one after another, are the whole list in its order');
+    assert.equal((await call('bin/changes', { changeType: 'paging.test' })).more, false);
+
+    const malformed = await refused('bin/changes', { before: { createdAt: "2026-01-01' OR 1=1 --", id: 'x' } });
+    assert.equal(malformed.code, 'invalid');
+  });
+
   it('shows the AI estimate before an approval and keeps it with the approval (estimation usage, token_cost)', async () => {
     const box = new SecretBox([generateMasterKey(1)]);
     const provider = await addProvider(database.db, box, actor, {

@@ -38,6 +38,7 @@ const changes: BinChangesView = {
     summary('c2', { status: 'REJECTED', changeType: 'file.changed', summary: `Rejected by secret-scan (CRITICAL).` }),
     summary('c3', { status: 'PROPAGATED', dashboards: 5, highImpact: true }),
   ],
+  more: false,
   counts: { byStatus: { PENDING: 0, VALIDATED: 1, REJECTED: 1, PROPAGATED: 1 }, onHold: 1, total: 3 },
   changeTypes: ['decision.accepted', 'file.changed'],
   modules: [{ id: 'm1', name: 'Decisions', dashboardName: 'Plan', projectName: 'Demo' }],
@@ -225,8 +226,8 @@ describe('The Bin webview in headless Chromium', () => {
     };
   });
 
-  async function open(state?: unknown): Promise<void> {
-    view = await harness.open(handlers, state);
+  async function open(state?: unknown, overrides: Partial<RequestHandlers> = {}): Promise<void> {
+    view = await harness.open({ ...handlers, ...overrides } as RequestHandlers, state);
     ({ page, received } = view);
   }
   const app = () => page.locator('bin-app');
@@ -344,6 +345,38 @@ describe('The Bin webview in headless Chromium', () => {
     await open({ tab: 'admin', status: 'DELETED' });
     await app().locator('tr.change').first().waitFor();
     assert.deepEqual(sent('bin/changes')[0], {});
+    await noViolations();
+  });
+
+  it('pages to older changes and back, keeps the page over a reload, and a filter returns to the newest', async () => {
+    // Two pages: c1–c3, then c4; the host says whether an older page exists.
+    const older: BinChangesView = { ...changes, changes: [summary('c4', { createdAt: '2026-11-26 09:00:00.000000' })] };
+    await open(undefined, {
+      'bin/changes': (params) => ((params as { before?: unknown }).before ? older : { ...changes, more: true }),
+    });
+    await app().locator('tr.change').first().waitFor();
+    assert.equal(await app().locator('button.newer').isDisabled(), true);
+    await app().locator('button.older').click();
+    await app().locator('tr.change[data-id="c4"]').waitFor();
+    assert.deepEqual(sent('bin/changes').at(-1), { before: { createdAt: '2026-11-27 10:00:00.000000', id: 'c3' } });
+    assert.equal(await app().locator('button.older').isDisabled(), true);
+    assert.match(await app().locator('.pager').innerText(), /page 2/);
+
+    const state = await view.currentState();
+    await page.close();
+    await open(state, { 'bin/changes': (params) => ((params as { before?: unknown }).before ? older : changes) });
+    await app().locator('tr.change[data-id="c4"]').waitFor();
+    await app().locator('button.newer').click();
+    await app().locator('tr.change[data-id="c1"]').waitFor();
+    assert.deepEqual(sent('bin/changes').at(-1), {});
+
+    await app().locator('button.older').waitFor({ state: 'detached' });
+    await page.close();
+    await open(state, { 'bin/changes': (params) => ((params as { before?: unknown }).before ? older : changes) });
+    await app().locator('tr.change[data-id="c4"]').waitFor();
+    await app().locator('button.status-VALIDATED').click();
+    await waitFor(() => (sent('bin/changes').at(-1) as { status?: string }).status === 'VALIDATED');
+    assert.deepEqual(sent('bin/changes').at(-1), { status: 'VALIDATED' });
     await noViolations();
   });
 

@@ -57,6 +57,8 @@ export interface Saved {
   changeType: string;
   sourceModuleId: string;
   text: string;
+  /** Where each older page of the list starts (empty: the newest page); reset by any filter. */
+  pages: Array<{ createdAt: string; id: string }>;
   selectedId: string;
   rejectReason: string;
   violationStatus: ViolationStatus | '';
@@ -70,6 +72,7 @@ const DEFAULTS: Saved = {
   changeType: '',
   sourceModuleId: '',
   text: '',
+  pages: [],
   selectedId: '',
   rejectReason: '',
   violationStatus: 'open',
@@ -118,6 +121,9 @@ function sanitize(value: Readonly<Saved>): Saved {
     ...value,
     tab: TABS.some(([t]) => t === value.tab) ? value.tab : 'changes',
     status: STATUSES.includes(value.status as ChangeStatus) ? value.status : '',
+    pages: Array.isArray(value.pages)
+      ? value.pages.filter((p) => typeof p?.createdAt === 'string' && typeof p?.id === 'string')
+      : [],
   };
 }
 
@@ -156,6 +162,11 @@ export class BinApp extends LitElement {
     if (refetch) void this.refresh();
   }
 
+  /** A new filter shows its newest page. */
+  private filter(patch: Partial<Saved>): void {
+    this.save({ ...patch, pages: [] }, true);
+  }
+
   private fail(error: unknown): void {
     this.error = error instanceof RequestError || error instanceof Error ? error.message : String(error);
   }
@@ -165,13 +176,15 @@ export class BinApp extends LitElement {
     const generation = ++this.generation;
     try {
       if (this.s.tab === 'changes') {
-        const { status, changeType, sourceModuleId, text, selectedId } = this.s;
+        const { status, changeType, sourceModuleId, text, pages, selectedId } = this.s;
+        const before = pages.at(-1);
         const [changes, detail] = await Promise.all([
           host.request('bin/changes', {
             ...(status ? { status } : {}),
             ...(changeType ? { changeType } : {}),
             ...(sourceModuleId ? { sourceModuleId } : {}),
             ...(text.trim() ? { text: text.trim() } : {}),
+            ...(before ? { before } : {}),
           }),
           // A selected change that is gone (or unreachable) says so in its pane; the list still shows.
           selectedId ? host.request('bin/change', { id: selectedId }).catch((error: Error) => error) : undefined,
@@ -263,7 +276,7 @@ export class BinApp extends LitElement {
     const counts = view.counts;
     return html`
       <div class="statuses" role="group" aria-label="Status">
-        <button class="status-all" aria-pressed=${this.s.status === ''} @click=${() => this.save({ status: '' }, true)}>
+        <button class="status-all" aria-pressed=${this.s.status === ''} @click=${() => this.filter({ status: '' })}>
           All <span class="badge">${counts.total}</span>
         </button>
         ${STATUSES.map(
@@ -271,7 +284,7 @@ export class BinApp extends LitElement {
             html`<button
               class="status-${status}"
               aria-pressed=${this.s.status === status}
-              @click=${() => this.save({ status }, true)}
+              @click=${() => this.filter({ status })}
             >
               ${status} <span class="badge">${counts.byStatus[status]}</span>
               ${
@@ -285,14 +298,14 @@ export class BinApp extends LitElement {
       <div class="filters">
         <label
           >Type
-          <select name="changeType" @change=${(e: Event) => this.save({ changeType: inputValue(e) }, true)}>
+          <select name="changeType" @change=${(e: Event) => this.filter({ changeType: inputValue(e) })}>
             <option value="" ?selected=${this.s.changeType === ''}>All types</option>
             ${view.changeTypes.map((t) => html`<option value=${t} ?selected=${this.s.changeType === t}>${t}</option>`)}
           </select></label
         >
         <label
           >Source
-          <select name="sourceModule" @change=${(e: Event) => this.save({ sourceModuleId: inputValue(e) }, true)}>
+          <select name="sourceModule" @change=${(e: Event) => this.filter({ sourceModuleId: inputValue(e) })}>
             <option value="" ?selected=${this.s.sourceModuleId === ''}>All sources</option>
             ${view.modules.map(
               (m) =>
@@ -309,7 +322,7 @@ export class BinApp extends LitElement {
           maxlength="200"
           .value=${this.s.text}
           @input=${(e: Event) => {
-            this.save({ text: inputValue(e) });
+            this.save({ text: inputValue(e), pages: [] });
             window.clearTimeout(this.textTimer);
             this.textTimer = window.setTimeout(() => void this.refresh(), 300);
           }}
@@ -323,11 +336,41 @@ export class BinApp extends LitElement {
   }
 
   private changeList(view: BinChangesView): TemplateResult {
+    const { pages } = this.s;
+    const last = view.changes.at(-1);
+    const pager =
+      pages.length > 0 || view.more
+        ? html`<nav class="pager" aria-label="Pages">
+            <button class="newest" ?disabled=${pages.length === 0} @click=${() => this.save({ pages: [] }, true)}>
+              Newest
+            </button>
+            <button
+              class="newer"
+              ?disabled=${pages.length === 0}
+              @click=${() => this.save({ pages: pages.slice(0, -1) }, true)}
+            >
+              Newer
+            </button>
+            <span class="muted">page ${pages.length + 1}</span>
+            <button
+              class="older"
+              ?disabled=${!view.more || !last}
+              @click=${() => last && this.save({ pages: [...pages, { createdAt: last.createdAt, id: last.id }] }, true)}
+            >
+              Older
+            </button>
+          </nav>`
+        : nothing;
     if (view.changes.length === 0)
       return html`<p class="empty">
-        No change matches. Changes arrive from module edits, watched files, other extensions and
-        <code>cockpit bin submit</code>.
-      </p>`;
+          No change matches. Changes arrive from module edits, watched files, other extensions and
+          <code>cockpit bin submit</code>.
+        </p>
+        ${pager}`;
+    return html`${this.changeTable(view)}${pager}`;
+  }
+
+  private changeTable(view: BinChangesView): TemplateResult {
     return html`<table class="changes">
       <thead>
         <tr>

@@ -72,6 +72,12 @@ export const binStyles = css`
     box-sizing: border-box;
     min-height: 8em;
   }
+  .pager {
+    display: flex;
+    gap: 4px;
+    align-items: center;
+    margin: 8px 0;
+  }
   .filters {
     display: flex;
     gap: 8px;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { metadataViolations, projects, propagationLog, syncBuffer } from '../../db/schema/index.js';
 import { audited } from '../audit.js';
@@ -120,7 +120,15 @@ export interface ListChangesOptions {
   sourceModuleId?: string;
   /** Case-insensitive substring of the change's id, type or payload JSON (the Bin view's filter). */
   text?: string;
+  /** Keyset paging: only changes older than this one (same order as the list: created_at, then id). */
+  before?: ChangeCursor;
   limit?: number;
+}
+
+/** Where a page of the newest-first list ends. */
+export interface ChangeCursor {
+  createdAt: string;
+  id: string;
 }
 
 /** LIKE pattern for a literal substring: `%`, `_` and `\\` in the text match themselves. */
@@ -140,6 +148,12 @@ export async function listChanges(db: Db, options: ListChangesOptions = {}): Pro
     options.changeType ? eq(syncBuffer.changeType, options.changeType) : undefined,
     options.sourceModuleId ? eq(syncBuffer.sourceModuleId, options.sourceModuleId) : undefined,
     options.text?.trim() ? textMatches(options.text.trim()) : undefined,
+    options.before
+      ? or(
+          lt(syncBuffer.createdAt, options.before.createdAt),
+          and(eq(syncBuffer.createdAt, options.before.createdAt), lt(syncBuffer.id, options.before.id)),
+        )
+      : undefined,
   ].filter(Boolean);
   const rows = await db
     .select(summaryColumns)
