@@ -31,3 +31,12 @@ export function safeMessage(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/** JSON text from a user, a file or a webview; bad JSON is an `invalid` error naming `what` and the parser's reason. */
+export function parseJsonText(text: string, what: string, field?: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalid(`${what} is not valid JSON: ${(error as Error).message}.`, field);
+  }
+}

@@ -6,7 +6,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { CockpitError, invalid } from './errors.js';
+import { CockpitError, invalid, parseJsonText } from './errors.js';
 
 /** ISO 8601 UTC with a Z suffix (the `ts-001-zulu` standard): 2026-01-01T14:30:45.123456Z. */
 export const ZULU = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
@@ -97,14 +97,7 @@ export function zodToCockpit(error: z.ZodError, root: string): CockpitError {
  * text box): bad JSON is refused with the parser's reason.
  */
 export function parseConfiguration<T extends KnownModuleType>(type: T, value: unknown): ModuleConfiguration<T> {
-  let candidate = value;
-  if (typeof value === 'string') {
-    try {
-      candidate = JSON.parse(value);
-    } catch (error) {
-      throw invalid(`configuration: not valid JSON (${(error as Error).message})`, 'configuration');
-    }
-  }
+  const candidate = typeof value === 'string' ? parseJsonText(value, 'configuration', 'configuration') : value;
   const result = moduleConfigurations[type].safeParse(candidate);
   if (!result.success) throw zodToCockpit(result.error, 'configuration');
   return result.data as ModuleConfiguration<T>;

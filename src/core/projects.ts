@@ -11,7 +11,7 @@ import * as z from 'zod';
 import type { Db } from '../db/connection.js';
 import { dashboards, modules, profiles, projects, templates, versionHistory } from '../db/schema/index.js';
 import { audited } from './audit.js';
-import { CockpitError, invalid, notFound } from './errors.js';
+import { CockpitError, invalid, notFound, parseJsonText } from './errors.js';
 import { isKnownModuleType, parseConfiguration, zodToCockpit } from './module-config.js';
 
 export interface Project {
@@ -71,12 +71,7 @@ export async function readProjectLink(folder: string): Promise<string | undefine
   } catch {
     return undefined;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw invalid(`${PROJECT_LINK_FILE}: not valid JSON (${(error as Error).message}).`, 'projectId');
-  }
+  const json = parseJsonText(text, PROJECT_LINK_FILE, 'projectId');
   const parsed = projectLink.safeParse(json);
   if (!parsed.success) throw zodToCockpit(parsed.error, PROJECT_LINK_FILE);
   return parsed.data.projectId;

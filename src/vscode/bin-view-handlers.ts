@@ -28,7 +28,7 @@ import {
   updateStandard,
 } from '../core/bin/index.js';
 import { approveWithEstimate, estimatePropagation, type PropagationEstimate } from '../core/cortex/estimation.js';
-import { invalid } from '../core/errors.js';
+import { invalid, parseJsonText } from '../core/errors.js';
 import type { Pricing } from '../core/tokens/pricing.js';
 import type { Database } from '../db/connection.js';
 import type { BinChangeEstimate, BinRulesView } from '../protocol.js';
@@ -56,15 +56,6 @@ function estimateView(estimate: PropagationEstimate): BinChangeEstimate | null {
     tokens: estimate.inputTokens + estimate.outputTokens,
     cost: estimate.priced ? estimate.cost : null,
   };
-}
-
-/** JSON text from the guardrail editor; a syntax error names the field and the position. */
-function parseConfiguration(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw invalid(`configuration: not valid JSON (${(error as Error).message}).`, 'configuration');
-  }
 }
 
 export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
@@ -173,7 +164,8 @@ export function binViewHandlers(deps: BinViewDeps): RequestHandlers {
     'bin/saveGuardrail': async ({ id, configuration, projectId, ...fields }) => {
       const d = await db();
       const actor = await deps.actor();
-      const parsed = configuration === undefined ? undefined : parseConfiguration(configuration);
+      const parsed =
+        configuration === undefined ? undefined : parseJsonText(configuration, 'configuration', 'configuration');
       if (id) {
         if (projectId !== undefined) throw invalid('projectId: a guardrail keeps its project.', 'projectId');
         return updateGuardrail(d, id, { ...fields, ...(parsed === undefined ? {} : { configuration: parsed }) }, actor);

@@ -68,7 +68,7 @@ describe('cockpit bin / compliance (needs `npm run build`)', () => {
   it('refuses bad input with a clear message and a non-zero status', () => {
     const badJson = cockpit(['bin', 'submit', '--project', project.projectId, '--type', 't.x', '--payload', '{nope']);
     assert.equal(badJson.status, 1);
-    assert.match(badJson.stderr, /cockpit bin: payload: not valid JSON/);
+    assert.match(badJson.stderr, /cockpit bin: payload is not valid JSON/);
     assert.equal(cockpit(['bin', 'submit', '--project', project.projectId]).status, 2);
     assert.match(cockpit(['bin', 'show', 'missing']).stderr, /Change missing does not exist/);
     assert.equal(cockpit(['bin', 'frobnicate']).status, 2);

@@ -153,7 +153,7 @@ describe('guardrail kinds', () => {
 
 describe('payloads and paths', () => {
   it('refuses invalid JSON and values JSON cannot hold, with clear messages', () => {
-    assert.throws(() => parsePayload('{"a": }'), /payload: not valid JSON/);
+    assert.throws(() => parsePayload('{"a": }'), /payload is not valid JSON/);
     assert.throws(() => serializePayload({ a: Number.NaN }), /\$\.a is NaN/);
     assert.throws(() => serializePayload({ big: 'x'.repeat(1024 * 1024) }), /bytes; the limit is 1048576/);
     const circular: Record<string, unknown> = {};

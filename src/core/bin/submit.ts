@@ -5,7 +5,7 @@ import type { Db } from '../../db/connection.js';
 import { dashboards, modules, profiles, projects, syncBuffer } from '../../db/schema/index.js';
 import { writeAudits, type AuditEntry } from '../audit.js';
 import { insertRows } from '../bulk.js';
-import { invalid, notFound } from '../errors.js';
+import { invalid, notFound, parseJsonText } from '../errors.js';
 import { parseInput } from './input.js';
 
 /**
@@ -47,11 +47,7 @@ export function parsePayload(text: string): unknown {
   if (Buffer.byteLength(text, 'utf8') > MAX_PAYLOAD_BYTES) {
     throw invalid(`payload: ${Buffer.byteLength(text, 'utf8')} bytes; the limit is ${MAX_PAYLOAD_BYTES}.`, 'payload');
   }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw invalid(`payload: not valid JSON (${(error as Error).message}).`, 'payload');
-  }
+  return parseJsonText(text, 'payload', 'payload');
 }
 
 /** Serializes a payload, refusing what JSON cannot hold faithfully. Returns the JSON and its size. */

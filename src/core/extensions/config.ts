@@ -4,7 +4,7 @@
  * a webview went through these schemas; a failure names each invalid field by its path.
  */
 import * as z from 'zod';
-import { CockpitError } from '../errors.js';
+import { CockpitError, parseJsonText } from '../errors.js';
 import { isSemVer } from './semver.js';
 
 /** `publisher.name`, as VS Code spells extension ids; compared case-insensitively (stored lowercase). */
@@ -170,13 +170,4 @@ export function parseTemplateFile(source: string | unknown): TemplateFile {
     value = parseJsonText(source, 'The template file');
   }
   return parseOrThrow(templateFileSchema, value, 'dashboard template');
-}
-
-/** JSON the user typed, or an `invalid` error naming `field` and the syntax error. */
-export function parseJsonText(text: string, what: string, field?: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CockpitError('invalid', `${what} is not valid JSON: ${(error as Error).message}.`, field);
-  }
 }

@@ -7,7 +7,7 @@ import { and, desc, DrizzleQueryError, eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../../db/connection.js';
 import { projects, versionHistory } from '../../db/schema/index.js';
 import { audited, type Executor } from '../audit.js';
-import { CockpitError, invalid, notFound } from '../errors.js';
+import { CockpitError, invalid, notFound, parseJsonText } from '../errors.js';
 import { hostClock } from '../time/clock.js';
 import { gitHead, runGit } from '../time/git.js';
 import { formatIsoZulu, parseUtcMicros } from '../time/instant.js';
@@ -360,12 +360,7 @@ export async function exportSnapshot(db: Db, snapshotId: string): Promise<Export
 /** Parses and validates an export file's text; errors name the field (`document.state.modules.0.name`). */
 export function parseExportFile(text: string): ExportFile {
   if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) throw invalid('The snapshot file is larger than 64 MB.');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw invalid(`The snapshot file is not valid JSON: ${(error as Error).message}`);
-  }
+  const value = parseJsonText(text, 'The snapshot file');
   const parsed = exportFile.safeParse(value);
   if (!parsed.success) throw validationError('Invalid snapshot file', parsed.error);
   if (parsed.data.snapshot.projectId !== parsed.data.document.state.project.id) {

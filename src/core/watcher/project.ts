@@ -7,7 +7,7 @@ import type { Db } from '../../db/connection.js';
 import { projects } from '../../db/schema/index.js';
 import { resolveActor } from '../actor.js';
 import { audited } from '../audit.js';
-import { invalid } from '../errors.js';
+import { invalid, parseJsonText } from '../errors.js';
 import { captureRowId } from './rows.js';
 
 export interface FolderProject {
@@ -26,12 +26,7 @@ export async function configuredProjectId(folder: string): Promise<string | unde
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw invalid(`${file} is not valid JSON: ${(error as Error).message}`, 'projectId');
-  }
+  const value = parseJsonText(text, file, 'projectId');
   const projectId = (value as { projectId?: unknown } | null)?.projectId;
   if (projectId === undefined) return undefined;
   if (typeof projectId !== 'string' || !/^[A-Za-z0-9_-]{1,36}$/.test(projectId)) {

@@ -19,7 +19,8 @@ import {
   updateTemplateConfig,
   type TemplateEditor,
 } from '../../core/extensions/catalog.js';
-import { canonicalExtensionId, parseJsonText } from '../../core/extensions/config.js';
+import { canonicalExtensionId } from '../../core/extensions/config.js';
+import { parseJsonText } from '../../core/errors.js';
 import type { FormEdit, FormField } from '../../core/extensions/form.js';
 import {
   effectiveDashboard,
