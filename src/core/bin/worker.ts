@@ -18,7 +18,7 @@ import { APPENDED_KEYS, handlerFor, HandlerError, type AppendingHandler, type Pr
 import { analyseImpact, loadSubscribers, type ImpactAnalysis } from './impact.js';
 import { asJson, driverCode } from './input.js';
 import { compileStandard, standardColumns } from './standards.js';
-import { validateChange, type RuleSet, type Validation, type ValidationResults } from './validation.js';
+import { storedResults, validateChange, type RuleSet, type Validation, type ValidationResults } from './validation.js';
 
 export interface WorkerOptions {
   /** Names the worker in leases and logs; default `<host>:<pid>:<random>`. */
@@ -402,7 +402,7 @@ export class BinWorker {
     const counts = emptyReport();
     const owners = unique(plans.map((p) => p.change.leaseOwner!));
     // Fenced by the lease: a worker whose lease was taken over writes nothing.
-    const leased = (ids: string[]) => and(inIds(syncBuffer.id, ids), inArray(syncBuffer.leaseOwner, owners));
+    const leased = (ids: string[]) => and(inIds(syncBuffer.id, ids), inIds(syncBuffer.leaseOwner, owners));
     const results = (plan: Plan): ValidationResults | undefined => {
       if (plan.givenUp && plan.change.status === 'PENDING') {
         return { outcome: 'rejected', requiresApproval: false, summary: plan.givenUp, rules: [] };
@@ -418,7 +418,9 @@ export class BinWorker {
         await tx
           .update(syncBuffer)
           .set({
-            validationResults: caseById(syncBuffer.id, validated, (v) => JSON.stringify(results(v.plan))),
+            validationResults: caseById(syncBuffer.id, validated, (v) =>
+              JSON.stringify(storedResults(results(v.plan)!)),
+            ),
             impactAnalysis: caseById(syncBuffer.id, validated, (v) => JSON.stringify(v.plan.impact)),
             validatedAt: sql`NOW(6)`,
           })
