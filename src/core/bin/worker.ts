@@ -108,6 +108,15 @@ interface WorkingModule extends ModuleState {
   appended: unknown[];
 }
 
+/** What the first step of propagation decided, for the second (see `propagate`). */
+interface Propagation {
+  plans: Plan[];
+  moduleIds: string[];
+  state: PropagationState;
+  now: string;
+  outcomes: Map<string, DashboardOutcome[]>;
+}
+
 interface PropagationState {
   modules: ModuleState[];
   granted: Set<string>;
@@ -446,7 +455,8 @@ export class BinWorker {
     if (violations.length > 0) await tx.insert(metadataViolations).values(violations);
 
     const propagating = plans.filter((p) => p.propagate);
-    const outcomes = await this.propagate(tx, propagating, performance.now());
+    const propagation = propagating.length > 0 ? await this.propagate(tx, propagating, performance.now()) : undefined;
+    const outcomes = propagation?.outcomes ?? new Map<string, DashboardOutcome[]>();
     interface Final {
       id: string;
       plan: Plan;
@@ -533,34 +543,32 @@ export class BinWorker {
       }
     }
     await writeAudits(tx, audits);
+    if (propagation) await this.writeModules(tx, propagation);
 
     await this.options.beforeCommit?.(plans.map((p) => p.change.id));
     return counts;
   }
 
-  /**
-   * What propagation reads: the modules, locked FOR UPDATE in id order (two workers lock shared
-   * modules in the same order and never deadlock), granted capabilities, earlier log rows.
-   */
-  private async readState(tx: Executor, plans: Plan[]): Promise<PropagationState> {
-    const moduleIds = unique(
-      plans.flatMap((p) => p.impact.dashboards.flatMap((d) => d.modules.map((m) => m.id))),
-    ).sort();
-    const moduleRows =
-      moduleIds.length === 0
-        ? []
-        : await tx
-            .select({
-              id: modules.id,
-              name: modules.name,
-              moduleType: modules.moduleType,
-              configuration: moduleConfiguration,
-              appendedType: moduleAppendedType,
-            })
-            .from(modules)
-            .where(inIds(modules.id, moduleIds))
-            .orderBy(asc(modules.id))
-            .for('update');
+  /** The modules the batch propagates to, in id order; `lock`: FOR UPDATE (two workers lock in the same order). */
+  private async readModules(tx: Executor, moduleIds: string[], lock: boolean): Promise<ModuleState[]> {
+    if (moduleIds.length === 0) return [];
+    const query = tx
+      .select({
+        id: modules.id,
+        name: modules.name,
+        moduleType: modules.moduleType,
+        configuration: moduleConfiguration,
+        appendedType: moduleAppendedType,
+      })
+      .from(modules)
+      .where(inIds(modules.id, moduleIds))
+      .orderBy(asc(modules.id));
+    return lock ? query.for('update') : query;
+  }
+
+  /** What propagation reads: the modules as last committed (no lock), granted capabilities, earlier log rows. */
+  private async readState(tx: Executor, plans: Plan[], moduleIds: string[]): Promise<PropagationState> {
+    const moduleRows = await this.readModules(tx, moduleIds, false);
     const grants =
       moduleIds.length === 0
         ? []
@@ -625,18 +633,20 @@ export class BinWorker {
   }
 
   /**
-   * Propagation inside the batch transaction: lock the affected modules, run the handlers over
-   * their configurations in memory (each parsed once), write the propagation_log rows, then each
-   * changed module once. The log rows are plain INSERTs: if another worker committed the same
-   * (change, dashboard) meanwhile, the unique key fails and the whole transaction rolls back.
-   * The module locks are taken first and held to COMMIT; the CPU work (validation, impact) is
-   * done before the transaction, so a second worker waits only for the other's statements.
+   * Propagation, in two steps of the batch transaction. This one runs the handlers over the
+   * modules as last committed, without locking them, and writes the propagation_log rows: plain
+   * INSERTs, so if another worker committed the same (change, dashboard) meanwhile, the unique key
+   * fails and the whole transaction rolls back. The batch's other writes follow, then
+   * `writeModules` locks the modules, runs the handlers again and writes them: the locks, which
+   * every batch needs on the same modules, are held only from there to COMMIT.
    */
-  private async propagate(tx: Executor, plans: Plan[], started: number) {
-    if (plans.length === 0) return new Map<string, DashboardOutcome[]>();
+  private async propagate(tx: Executor, plans: Plan[], started: number): Promise<Propagation> {
+    const moduleIds = unique(
+      plans.flatMap((p) => p.impact.dashboards.flatMap((d) => d.modules.map((m) => m.id))),
+    ).sort();
     const now = new Date().toISOString();
-    const state = await this.readState(tx, plans);
-    const { outcomes, changed } = this.applyAll(plans, state, now);
+    const state = await this.readState(tx, plans, moduleIds);
+    const { outcomes } = this.applyAll(plans, state, now);
 
     const impacts = new Map(plans.map((p) => [p.change.id, p.impact]));
     const inserts: Array<typeof propagationLog.$inferInsert> = [];
@@ -682,6 +692,23 @@ export class BinWorker {
       );
       if (updated !== 1) throw new PropagationRace();
     }
+    return { plans, moduleIds, state, now, outcomes };
+  }
+
+  /**
+   * Locks the modules FOR UPDATE, runs the handlers over them as now committed and writes each
+   * changed module once. A dashboard decided differently than in `propagate` (a module edited or
+   * deleted in between) redoes the batch.
+   */
+  private async writeModules(tx: Executor, { plans, moduleIds, state, now, outcomes }: Propagation): Promise<void> {
+    const locked = await this.readModules(tx, moduleIds, true);
+    const again = this.applyAll(plans, { ...state, modules: locked }, now);
+    const decisions = (all: Map<string, DashboardOutcome[]>) =>
+      JSON.stringify(
+        [...all].map(([id, list]) => [id, list.map((d) => [d.dashboardId, d.status, d.action, d.message])]),
+      );
+    if (decisions(again.outcomes) !== decisions(outcomes)) throw new PropagationRace();
+    const changed = again.changed;
 
     const rewritten = changed.filter((m) => m.rewritten);
     if (rewritten.length > 0) {
@@ -718,7 +745,6 @@ export class BinWorker {
           ),
         );
     }
-    return outcomes;
   }
 
   /** All modules of one dashboard receive the change, or none does (the dashboard FAILED). */
