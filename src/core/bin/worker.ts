@@ -124,7 +124,10 @@ interface PropagationState {
 }
 
 class LeaseLost extends Error {}
-/** Another worker wrote a propagation this one was about to write: redo the batch. */
+/**
+ * Another worker wrote a propagation this one was about to write, or a module changed between
+ * deciding the propagation and locking it: redo the batch.
+ */
 class PropagationRace extends Error {}
 
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_DUP_ENTRY']);
