@@ -18,6 +18,7 @@ import {
 import { connect, parseDatabaseUrl, type Database } from '../src/db/connection.js';
 import { migrate } from '../src/db/migrate.js';
 import { dashboards, modules, profiles, projects } from '../src/db/schema/index.js';
+import type { StatementTotals } from './statement-times.js';
 
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 10_000);
 const DASHBOARDS = 50;
@@ -153,6 +154,10 @@ export function change(i: number): SubmitChangeInput {
   };
 }
 
+interface WorkerReport extends Partial<Record<'claimed' | 'propagated' | 'busyMs' | 'cpuMs' | 'leaseLost', number>> {
+  statements?: StatementTotals[];
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -170,8 +175,8 @@ async function main() {
     );
     const reports = workers.map(
       (w) =>
-        new Promise<Record<string, number>>((resolve, reject) => {
-          w.once('message', (m) => resolve(m as Record<string, number>));
+        new Promise<WorkerReport>((resolve, reject) => {
+          w.once('message', (m) => resolve(m as WorkerReport));
           w.once('exit', (code) => (code ? reject(new Error(`worker exited with ${code}`)) : undefined));
         }),
     );
@@ -294,6 +299,23 @@ async function main() {
       console.log(
         `  worker ${i}        ${r.claimed ?? 0} claimed, ${r.propagated ?? 0} propagated, busy ${Math.round((r.busyMs ?? 0) / 1000)} s, ` +
           `own CPU ${((r.cpuMs ?? 0) / Math.max(1, r.claimed ?? 1)).toFixed(2)} ms/change, lease lost ${r.leaseLost ?? 0}`,
+      );
+    }
+    const statements = new Map<string, StatementTotals>();
+    for (const s of workerReports.flatMap((r) => r.statements ?? [])) {
+      const sum = statements.get(s.shape) ?? { shape: s.shape, count: 0, ms: 0, bytes: 0 };
+      statements.set(s.shape, {
+        shape: s.shape,
+        count: sum.count + s.count,
+        ms: sum.ms + s.ms,
+        bytes: sum.bytes + s.bytes,
+      });
+    }
+    if (statements.size > 0)
+      console.log('  statements (both workers, client-side wall time: total ms, count, ms each, KB each)');
+    for (const s of [...statements.values()].sort((a, b) => b.ms - a.ms)) {
+      console.log(
+        `    ${Math.round(s.ms).toString().padStart(7)} ms ${String(s.count).padStart(6)}× ${(s.ms / s.count).toFixed(1).padStart(7)} ms ${(s.bytes / s.count / 1024).toFixed(1).padStart(7)} KB  ${s.shape}`,
       );
     }
     console.log(

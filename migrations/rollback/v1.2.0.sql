@@ -1,4 +1,8 @@
 -- Rollback of data model 1.2.0 → 1.1.0, newest step first. The migrator then forgets the 1.2.0 steps.
+-- The Bin's worker: propagation_log's secondary indexes dropped in 1.2.0.
+CREATE INDEX `idx_sync_buffer` ON `propagation_log` (`sync_buffer_id`);
+CREATE INDEX `idx_dashboard` ON `propagation_log` (`affected_dashboard_id`);
+CREATE INDEX `idx_created` ON `propagation_log` (`created_at`);
 -- The Bin: lease and propagation bookkeeping, standard targets, the one-row-per-capability key.
 DROP INDEX `idx_claim` ON `sync_buffer`;
 ALTER TABLE `sync_buffer` DROP COLUMN `lease_owner`, DROP COLUMN `lease_expires_at`, DROP COLUMN `attempts`, DROP COLUMN `propagation_due`, DROP COLUMN `approved_by`, DROP COLUMN `approved_at`;

@@ -89,9 +89,17 @@ export async function insertRows<T extends MySqlTable>(
   return inserted;
 }
 
-/** `CASE id WHEN … THEN … END` over the rows, for one UPDATE of many rows with different values. */
-export function caseById<T extends { id: string }>(column: Column, rows: T[], value: (row: T) => unknown): SQL {
-  const whens = rows.map((r) => `WHEN ${literal(r.id)} THEN ${literal(value(r) ?? null)}`);
+/**
+ * `CASE id WHEN … THEN … END` over the rows, for one UPDATE of many rows with different values.
+ * `expression` puts each escaped value into an SQL expression (default: the value itself).
+ */
+export function caseById<T extends { id: string }>(
+  column: Column,
+  rows: T[],
+  value: (row: T) => unknown,
+  expression: (escaped: string, row: T) => string = (escaped) => escaped,
+): SQL {
+  const whens = rows.map((r) => `WHEN ${literal(r.id)} THEN ${expression(literal(value(r) ?? null), r)}`);
   return sql.raw(`CASE ${columnName(column)} ${whens.join(' ')} END`);
 }
 

@@ -423,6 +423,76 @@ describe('The Bin pipeline (MariaDB)', () => {
     );
   });
 
+  it('appends decision-log entries on the server, keeping the rest of the configuration', async () => {
+    const logs = await createHierarchy(
+      database.db,
+      [
+        [
+          {
+            type: 'decision_log',
+            configuration: { owner: 'team', entries: [{ title: 'Earlier' }], subscriptions: ['appended.*'] },
+          },
+        ],
+        [{ type: 'decision_log', configuration: { subscriptions: ['appended.*'] } }],
+        [{ type: 'decision_log', configuration: { entries: 'not a list', subscriptions: ['appended.*'] } }],
+      ],
+      'appending',
+    );
+    const ids: string[] = [];
+    for (const title of ['First', 'Second']) {
+      ids.push(
+        await submitChange(database.db, {
+          projectId: logs.projectId,
+          changeType: 'appended.decision',
+          payload: { title },
+          actor,
+        }),
+      );
+    }
+    await worker({ batchSize: 10 }).drain();
+    const titles = async (dashboard: number) =>
+      (
+        (await moduleConfiguration(database.db, logs.dashboards[dashboard]!.modules[0]!)).entries as Array<{
+          title: string;
+        }>
+      ).map((e) => e.title);
+    assert.deepEqual(await titles(0), ['Earlier', 'First', 'Second']);
+    const kept = await moduleConfiguration(database.db, logs.dashboards[0]!.modules[0]!);
+    assert.deepEqual([kept.owner, kept.subscriptions], ['team', ['appended.*']]);
+    assert.deepEqual(await titles(1), ['First', 'Second']);
+    assert.equal((await moduleConfiguration(database.db, logs.dashboards[2]!.modules[0]!)).entries, 'not a list');
+    const details = await showChange(database.db, ids[0]!);
+    assert.deepEqual(
+      details.propagation.map((p) => [p.dashboardId, p.status, p.errorMessage]),
+      [
+        [logs.dashboards[0]!.id, 'SUCCESS', null],
+        [logs.dashboards[1]!.id, 'SUCCESS', null],
+        [logs.dashboards[2]!.id, 'FAILED', "The module's configuration.entries is not a list."],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+  });
+
+  it('stores passing rules compactly and shows every rule in full', async () => {
+    const id = await submit('decision.accepted', { title: 'Compact', decided_at: '2026-01-01 14:30:45' });
+    await worker().drain();
+    const [row] = await database.db
+      .select({ stored: syncBuffer.validationResults })
+      .from(syncBuffer)
+      .where(eq(syncBuffer.id, id));
+    const stored = (typeof row?.stored === 'string' ? JSON.parse(row.stored) : row?.stored) as { rules: unknown[] };
+    const shown = (await results(id)).rules;
+    assert.equal(shown.length, stored.rules.length);
+    // Passes without findings are tuples; the temporal standard's finding keeps its object.
+    assert.ok(stored.rules.some((r) => Array.isArray(r)));
+    assert.ok(stored.rules.some((r) => !Array.isArray(r) && (r as { findings?: unknown }).findings));
+    assert.ok(shown.every((r) => typeof r.name === 'string' && ['pass', 'warn', 'fail'].includes(r.status)));
+    const scan = shown.find((r) => r.name === 'secret-scan');
+    assert.deepEqual(
+      [scan?.type, scan?.kind, scan?.severity, scan?.status, scan?.message],
+      ['guardrail', 'secret_scan', 'CRITICAL', 'pass', 'No credentials found.'],
+    );
+  });
+
   it('never writes two propagation rows for one (change, dashboard)', async () => {
     const [dup] = await database.db.select().from(propagationLog).limit(1);
     await assert.rejects(

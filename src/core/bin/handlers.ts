@@ -1,8 +1,12 @@
 /**
- * How each module type receives a propagated change. Handlers are pure: they take the module's
- * configuration and return the new one, or throw a HandlerError whose message is shown in the
- * propagation log. Each is idempotent per change (an entry carrying the change id is not added
- * twice), a second guard next to propagation_log's unique key.
+ * How each module type receives a propagated change. Handlers are pure: a rewriting handler takes
+ * the module's configuration and returns the new one; an appending handler returns the entry to
+ * append to one list of it, which the worker appends on the server, so a batch writes what it adds
+ * instead of the module's whole history. Either throws a HandlerError whose message is shown in
+ * the propagation log. Rewriting handlers are idempotent per change (an entry carrying the change
+ * id is not added twice), a second guard next to propagation_log's unique key; appended entries
+ * are written in the transaction that inserts the (change, dashboard) log row, so the unique key
+ * alone admits each once.
  */
 
 export const CAPABILITIES = ['file_write', 'network_http', 'git_commit'] as const;
@@ -19,13 +23,24 @@ export interface PropagatedChange {
   sourceModuleId: string | null;
 }
 
-export interface ModuleHandler {
+interface HandlerBase {
   /** `propagation_type` in the log. */
   action: string;
   /** Checked in `capabilities` for the receiving module before the handler runs. */
   capability?: Capability;
+}
+
+export interface RewritingHandler extends HandlerBase {
   apply(configuration: Record<string, unknown>, change: PropagatedChange, now: string): Record<string, unknown>;
 }
+
+/** Only ever appends to `configuration[appendsTo]`, a list that grows with every change received. */
+export interface AppendingHandler extends HandlerBase {
+  appendsTo: string;
+  entry(change: PropagatedChange, now: string): Record<string, unknown>;
+}
+
+export type ModuleHandler = RewritingHandler | AppendingHandler;
 
 /** Entries kept in an unknown module type's inbox: the change itself stays in the Bin. */
 export const INBOX_LIMIT = 100;
@@ -55,7 +70,7 @@ const carries = (entry: unknown, changeId: string) =>
   entry !== null && typeof entry === 'object' && (entry as { changeId?: unknown }).changeId === changeId;
 
 /** Checklist: tick the item the change names, or add it when the list does not have it. */
-const checklist: ModuleHandler = {
+const checklist: RewritingHandler = {
   action: 'checklist.item',
   apply(configuration, change) {
     const itemText = text(field(change.payload, 'item', 'text', 'title', 'name')) ?? change.changeType;
@@ -74,22 +89,20 @@ const checklist: ModuleHandler = {
 };
 
 /** Decision log: a new entry linked to the change and the module it came from. */
-const decisionLog: ModuleHandler = {
+const decisionLog: AppendingHandler = {
   action: 'decision_log.entry',
-  apply(configuration, change, now) {
-    const entries = list(configuration, 'entries');
-    if (entries.some((e) => carries(e, change.id))) return configuration;
+  appendsTo: 'entries',
+  entry(change, now) {
     const title = text(field(change.payload, 'title', 'decision', 'summary', 'name')) ?? change.changeType;
     const body = text(field(change.payload, 'rationale', 'description', 'text'));
-    entries.push({
+    return {
       title,
       ...(body ? { text: body } : {}),
       changeId: change.id,
       changeType: change.changeType,
       sourceModuleId: change.sourceModuleId,
       at: now,
-    });
-    return { ...configuration, entries };
+    };
   },
 };
 
@@ -97,7 +110,7 @@ const decisionLog: ModuleHandler = {
  * File manager: pin the file the change names. A file manager opens and edits the files it
  * holds, so pinning one needs the module's `file_write` capability.
  */
-const fileManager: ModuleHandler = {
+const fileManager: RewritingHandler = {
   action: 'file_manager.pin',
   capability: 'file_write',
   apply(configuration, change, now) {
@@ -116,7 +129,7 @@ const fileManager: ModuleHandler = {
 };
 
 /** Any other module type: the change lands in its inbox (newest INBOX_LIMIT kept). */
-const inbox: ModuleHandler = {
+const inbox: RewritingHandler = {
   action: 'inbox.append',
   apply(configuration, change, now) {
     const entries = list(configuration, 'inbox');
@@ -135,3 +148,8 @@ const HANDLERS: Record<string, ModuleHandler> = {
 export function handlerFor(moduleType: string): ModuleHandler {
   return HANDLERS[moduleType] ?? inbox;
 }
+
+/** The module types whose handler appends, with the configuration key each appends to. */
+export const APPENDED_KEYS: ReadonlyArray<{ moduleType: string; key: string }> = Object.entries(HANDLERS).flatMap(
+  ([moduleType, handler]) => ('appendsTo' in handler ? [{ moduleType, key: handler.appendsTo }] : []),
+);

@@ -7,7 +7,7 @@ import { trailOf, withValueAt } from './json-path.js';
 import { asJson } from './input.js';
 import type { ImpactAnalysis } from './impact.js';
 import { submitChange } from './submit.js';
-import type { ValidationResults } from './validation.js';
+import { readResults, storedResults, type ValidationResults } from './validation.js';
 
 export type ChangeStatus = 'PENDING' | 'VALIDATED' | 'REJECTED' | 'PROPAGATED';
 
@@ -200,7 +200,7 @@ export async function showChange(db: Db, id: string): Promise<ChangeDetails> {
   return {
     ...toSummary(row, failed),
     payload: asJson(row.payload),
-    validationResults: asJson(row.validationResults),
+    validationResults: readResults(asJson(row.validationResults)),
     impactAnalysis: asJson(row.impactAnalysis),
     approvedBy: row.approvedBy,
     approvedAt: row.approvedAt,
@@ -280,7 +280,7 @@ export async function rejectChange(db: Db, id: string, actor: string, reason: st
         .where(eq(syncBuffer.id, id))
         .for('update');
       if (!row) throw notFound('Change', id);
-      const previous = asJson<ValidationResults | null>(row.results);
+      const previous = readResults(asJson(row.results));
       const results: ValidationResults = {
         outcome: 'rejected',
         requiresApproval: false,
@@ -290,7 +290,7 @@ export async function rejectChange(db: Db, id: string, actor: string, reason: st
       };
       const result = await tx
         .update(syncBuffer)
-        .set({ status: 'REJECTED', propagationDue: false, validationResults: results })
+        .set({ status: 'REJECTED', propagationDue: false, validationResults: storedResults(results) })
         .where(
           and(
             eq(syncBuffer.id, id),

@@ -36,6 +36,53 @@ export interface ValidationResults {
   review?: { by: string; at: string; decision: 'rejected'; reason: string };
 }
 
+/**
+ * A rule that passed without a path or findings, as stored: `[type, id, name, kind, severity,
+ * message]` for a guardrail, `[type, id, name, level, message]` for a standard. Every change lists
+ * every rule, and most pass: stored as objects, their keys were most of the column's size.
+ */
+type StoredPass =
+  | [type: 'guardrail', id: string, name: string, kind: string, severity: Severity, message: string]
+  | [type: 'standard', id: string, name: string, level: EnforcementLevel, message: string];
+
+/** What the worker writes to `sync_buffer.validation_results`; `readResults` turns it back. */
+export interface StoredValidationResults extends Omit<ValidationResults, 'rules'> {
+  rules: Array<RuleResult | StoredPass>;
+}
+
+export function storedResults(results: ValidationResults): StoredValidationResults {
+  return {
+    ...results,
+    rules: results.rules.map((r): RuleResult | StoredPass => {
+      if (r.status !== 'pass' || r.path !== undefined || r.findings !== undefined) return r;
+      if (r.type === 'guardrail' && r.kind !== undefined && r.severity !== undefined && r.level === undefined) {
+        return ['guardrail', r.id, r.name, r.kind, r.severity, r.message];
+      }
+      if (r.type === 'standard' && r.level !== undefined && r.kind === undefined && r.severity === undefined) {
+        return ['standard', r.id, r.name, r.level, r.message];
+      }
+      return r;
+    }),
+  };
+}
+
+/** `validation_results` as stored (compact passes or, before 1.2.0's worker change, objects only) to the full list. */
+export function readResults(stored: StoredValidationResults | ValidationResults | null): ValidationResults | null {
+  if (!stored) return null;
+  return {
+    ...stored,
+    rules: stored.rules.map((r): RuleResult => {
+      if (!Array.isArray(r)) return r;
+      if (r[0] === 'guardrail') {
+        const [type, id, name, kind, severity, message] = r;
+        return { type, id, name, kind, severity, status: 'pass', message };
+      }
+      const [type, id, name, level, message] = r;
+      return { type, id, name, level, status: 'pass', message };
+    }),
+  };
+}
+
 export interface RuleSet {
   guardrails: CompiledGuardrail[];
   standards: CompiledStandard[];

@@ -14,11 +14,11 @@ import {
 import { writeAudits, type AuditEntry, type Executor } from '../audit.js';
 import { caseById, inIds, insertRows } from '../bulk.js';
 import { compileGuardrail, guardrailColumns, type GuardrailRow } from './guardrails.js';
-import { handlerFor, HandlerError, type PropagatedChange } from './handlers.js';
+import { APPENDED_KEYS, handlerFor, HandlerError, type AppendingHandler, type PropagatedChange } from './handlers.js';
 import { analyseImpact, loadSubscribers, type ImpactAnalysis } from './impact.js';
 import { asJson, driverCode } from './input.js';
 import { compileStandard, standardColumns } from './standards.js';
-import { validateChange, type RuleSet, type Validation, type ValidationResults } from './validation.js';
+import { storedResults, validateChange, type RuleSet, type Validation, type ValidationResults } from './validation.js';
 
 export interface WorkerOptions {
   /** Names the worker in leases and logs; default `<host>:<pid>:<random>`. */
@@ -92,14 +92,42 @@ interface DashboardOutcome {
   previous?: 'SUCCESS' | 'PARTIAL' | 'FAILED';
 }
 
+interface ModuleState {
+  id: string;
+  name: string;
+  moduleType: string;
+  /** For an appending module type, without the list its handler appends to. */
+  configuration: unknown;
+  /** JSON_TYPE of that list (NULL: absent); only for appending module types. */
+  appendedType: string | null;
+}
+
+/** A module as the handlers leave it in memory: rewritten, or with entries to append on the server. */
+interface WorkingModule extends ModuleState {
+  rewritten: boolean;
+  appended: unknown[];
+}
+
+/** What the first step of propagation decided, for the second (see `propagate`). */
+interface Propagation {
+  plans: Plan[];
+  moduleIds: string[];
+  state: PropagationState;
+  now: string;
+  outcomes: Map<string, DashboardOutcome[]>;
+}
+
 interface PropagationState {
-  modules: Array<{ id: string; name: string; moduleType: string; configuration: unknown }>;
+  modules: ModuleState[];
   granted: Set<string>;
   prior: Map<string, 'SUCCESS' | 'PARTIAL' | 'FAILED'>;
 }
 
 class LeaseLost extends Error {}
-/** Another worker wrote a propagation this one was about to write: redo the batch. */
+/**
+ * Another worker wrote a propagation this one was about to write, or a module changed between
+ * deciding the propagation and locking it: redo the batch.
+ */
 class PropagationRace extends Error {}
 
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_DUP_ENTRY']);
@@ -138,6 +166,22 @@ const claimedColumns = {
   attempts: syncBuffer.attempts,
   leaseOwner: syncBuffer.leaseOwner,
 };
+
+const appendedPath = (key: string) => `$.${key}`;
+/** Appending module types are read without their growing list: its JSON type says whether it is one. */
+const moduleConfiguration = sql`CASE ${modules.moduleType} ${sql.join(
+  APPENDED_KEYS.map(
+    ({ moduleType, key }) => sql`WHEN ${moduleType} THEN JSON_REMOVE(${modules.configuration}, ${appendedPath(key)})`,
+  ),
+  sql` `,
+)} ELSE ${modules.configuration} END`;
+const moduleAppendedType = sql<string | null>`CASE ${modules.moduleType} ${sql.join(
+  APPENDED_KEYS.map(
+    ({ moduleType, key }) =>
+      sql`WHEN ${moduleType} THEN JSON_TYPE(JSON_EXTRACT(${modules.configuration}, ${appendedPath(key)}))`,
+  ),
+  sql` `,
+)} END`;
 
 const EMPTY_IMPACT: ImpactAnalysis = { dashboards: [], dashboardCount: 0, moduleCount: 0, highImpact: false };
 
@@ -368,69 +412,33 @@ export class BinWorker {
   /** One transaction for the whole batch. */
   private async write(tx: Executor, plans: Plan[]): Promise<BatchReport> {
     const counts = emptyReport();
-    const started = performance.now();
-    const propagating = plans.filter((p) => p.propagate);
-    const outcomes = await this.propagate(tx, propagating, started);
-
-    // The changes' new state, fenced by the lease: a worker whose lease was taken over writes nothing.
-    interface Final {
-      id: string;
-      plan: Plan;
-      status: 'VALIDATED' | 'REJECTED' | 'PROPAGATED';
-    }
-    const finals: Final[] = plans.map((plan) => {
-      if (plan.givenUp)
-        return { id: plan.change.id, plan, status: plan.change.status === 'VALIDATED' ? 'VALIDATED' : 'REJECTED' };
-      if (plan.validation?.results.outcome === 'rejected') return { id: plan.change.id, plan, status: 'REJECTED' };
-      const dashboards = outcomes.get(plan.change.id);
-      const allSucceeded =
-        plan.propagate && dashboards !== undefined && dashboards.every((d) => d.status === 'SUCCESS');
-      return { id: plan.change.id, plan, status: allSucceeded ? 'PROPAGATED' : 'VALIDATED' };
-    });
     const owners = unique(plans.map((p) => p.change.leaseOwner!));
-    const results = (f: Final): ValidationResults | undefined => {
-      if (f.plan.givenUp && f.plan.change.status === 'PENDING') {
-        return { outcome: 'rejected', requiresApproval: false, summary: f.plan.givenUp, rules: [] };
+    // Fenced by the lease: a worker whose lease was taken over writes nothing.
+    const leased = (ids: string[]) => and(inIds(syncBuffer.id, ids), inIds(syncBuffer.leaseOwner, owners));
+    const results = (plan: Plan): ValidationResults | undefined => {
+      if (plan.givenUp && plan.change.status === 'PENDING') {
+        return { outcome: 'rejected', requiresApproval: false, summary: plan.givenUp, rules: [] };
       }
-      return f.plan.validation?.results;
+      return plan.validation?.results;
     };
-    // Grouped so each UPDATE sets the same columns on all its rows (no JSON/ELSE mixing in CASE).
-    const groups = new Map<string, Final[]>();
-    for (const f of finals) {
-      const key = `${results(f) ? 'validated' : 'propagated'}:${f.status === 'PROPAGATED'}`;
-      groups.set(key, [...(groups.get(key) ?? []), f]);
-    }
-    for (const [key, rows] of groups) {
-      const [stage, propagated] = key.split(':');
-      const set: Record<string, unknown> = {
-        status: caseById(syncBuffer.id, rows, (r) => r.status),
-        propagationDue: false,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        attempts: 0,
-      };
-      if (propagated === 'true') set.propagatedAt = sql`NOW(6)`;
-      if (stage === 'validated') {
-        set.validationResults = caseById(syncBuffer.id, rows, (r) => JSON.stringify(results(r)));
-        set.impactAnalysis = caseById(syncBuffer.id, rows, (r) => JSON.stringify(r.plan.impact));
-        set.validatedAt = sql`NOW(6)`;
-        // Waiting for approval: not due. Failed propagations wait for a retry: not due either.
-      }
+
+    // Validation results, impact, redactions and violations do not depend on propagation: written
+    // before propagation locks the modules, so they overlap another worker's locked section.
+    const validated = plans.filter((plan) => results(plan)).map((plan) => ({ id: plan.change.id, plan }));
+    if (validated.length > 0) {
       const written = affectedRows(
         await tx
           .update(syncBuffer)
-          .set(set)
-          .where(
-            and(
-              inIds(
-                syncBuffer.id,
-                rows.map((r) => r.id),
-              ),
-              inArray(syncBuffer.leaseOwner, owners),
+          .set({
+            validationResults: caseById(syncBuffer.id, validated, (v) =>
+              JSON.stringify(storedResults(results(v.plan)!)),
             ),
-          ),
+            impactAnalysis: caseById(syncBuffer.id, validated, (v) => JSON.stringify(v.plan.impact)),
+            validatedAt: sql`NOW(6)`,
+          })
+          .where(leased(validated.map((v) => v.id))),
       );
-      if (written !== rows.length) throw new LeaseLost();
+      if (written !== validated.length) throw new LeaseLost();
     }
     for (const plan of plans) {
       if (!plan.validation?.redacted) continue;
@@ -449,11 +457,48 @@ export class BinWorker {
     );
     if (violations.length > 0) await tx.insert(metadataViolations).values(violations);
 
+    const propagating = plans.filter((p) => p.propagate);
+    const propagation = propagating.length > 0 ? await this.propagate(tx, propagating, performance.now()) : undefined;
+    const outcomes = propagation?.outcomes ?? new Map<string, DashboardOutcome[]>();
+    interface Final {
+      id: string;
+      plan: Plan;
+      status: 'VALIDATED' | 'REJECTED' | 'PROPAGATED';
+    }
+    const finals: Final[] = plans.map((plan) => {
+      if (plan.givenUp)
+        return { id: plan.change.id, plan, status: plan.change.status === 'VALIDATED' ? 'VALIDATED' : 'REJECTED' };
+      if (plan.validation?.results.outcome === 'rejected') return { id: plan.change.id, plan, status: 'REJECTED' };
+      const dashboards = outcomes.get(plan.change.id);
+      const allSucceeded =
+        plan.propagate && dashboards !== undefined && dashboards.every((d) => d.status === 'SUCCESS');
+      return { id: plan.change.id, plan, status: allSucceeded ? 'PROPAGATED' : 'VALIDATED' };
+    });
+    // Waiting for approval: not due. Failed propagations wait for a retry: not due either.
+    for (const propagated of [true, false]) {
+      const rows = finals.filter((f) => (f.status === 'PROPAGATED') === propagated);
+      if (rows.length === 0) continue;
+      const written = affectedRows(
+        await tx
+          .update(syncBuffer)
+          .set({
+            status: caseById(syncBuffer.id, rows, (r) => r.status),
+            propagationDue: false,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            attempts: 0,
+            ...(propagated ? { propagatedAt: sql`NOW(6)` } : {}),
+          })
+          .where(leased(rows.map((r) => r.id))),
+      );
+      if (written !== rows.length) throw new LeaseLost();
+    }
+
     const audits: AuditEntry[] = [];
     for (const f of finals) {
       const { plan } = f;
       const resource = { userId: this.actor, resourceType: 'sync_buffer', resourceId: plan.change.id };
-      const validation = results(f);
+      const validation = results(plan);
       if (validation) {
         audits.push({
           ...resource,
@@ -501,33 +546,32 @@ export class BinWorker {
       }
     }
     await writeAudits(tx, audits);
+    if (propagation) await this.writeModules(tx, propagation);
 
     await this.options.beforeCommit?.(plans.map((p) => p.change.id));
     return counts;
   }
 
-  /**
-   * What propagation reads: the modules, locked FOR UPDATE in id order (two workers lock shared
-   * modules in the same order and never deadlock), granted capabilities, earlier log rows.
-   */
-  private async readState(tx: Executor, plans: Plan[]): Promise<PropagationState> {
-    const moduleIds = unique(
-      plans.flatMap((p) => p.impact.dashboards.flatMap((d) => d.modules.map((m) => m.id))),
-    ).sort();
-    const moduleRows =
-      moduleIds.length === 0
-        ? []
-        : await tx
-            .select({
-              id: modules.id,
-              name: modules.name,
-              moduleType: modules.moduleType,
-              configuration: modules.configuration,
-            })
-            .from(modules)
-            .where(inIds(modules.id, moduleIds))
-            .orderBy(asc(modules.id))
-            .for('update');
+  /** The modules the batch propagates to, in id order; `lock`: FOR UPDATE (two workers lock in the same order). */
+  private async readModules(tx: Executor, moduleIds: string[], lock: boolean): Promise<ModuleState[]> {
+    if (moduleIds.length === 0) return [];
+    const query = tx
+      .select({
+        id: modules.id,
+        name: modules.name,
+        moduleType: modules.moduleType,
+        configuration: moduleConfiguration,
+        appendedType: moduleAppendedType,
+      })
+      .from(modules)
+      .where(inIds(modules.id, moduleIds))
+      .orderBy(asc(modules.id));
+    return lock ? query.for('update') : query;
+  }
+
+  /** What propagation reads: the modules as last committed (no lock), granted capabilities, earlier log rows. */
+  private async readState(tx: Executor, plans: Plan[], moduleIds: string[]): Promise<PropagationState> {
+    const moduleRows = await this.readModules(tx, moduleIds, false);
     const grants =
       moduleIds.length === 0
         ? []
@@ -557,8 +601,11 @@ export class BinWorker {
 
   /** Runs the handlers over the state in memory: the outcome per dashboard and the new module configurations. */
   private applyAll(plans: Plan[], state: PropagationState, now: string) {
-    const working = new Map(
-      state.modules.map((m) => [m.id, { ...m, configuration: asJson<unknown>(m.configuration), dirty: false }]),
+    const working = new Map<string, WorkingModule>(
+      state.modules.map((m) => [
+        m.id,
+        { ...m, configuration: asJson<unknown>(m.configuration), rewritten: false, appended: [] },
+      ]),
     );
     const outcomes = new Map<string, DashboardOutcome[]>();
     for (const plan of plans) {
@@ -585,22 +632,24 @@ export class BinWorker {
         }),
       );
     }
-    return { outcomes, dirty: [...working.values()].filter((m) => m.dirty) };
+    return { outcomes, changed: [...working.values()] };
   }
 
   /**
-   * Propagation inside the batch transaction: lock the affected modules, run the handlers over
-   * their configurations in memory (each parsed once), write the propagation_log rows, then each
-   * changed module once. The log rows are plain INSERTs: if another worker committed the same
-   * (change, dashboard) meanwhile, the unique key fails and the whole transaction rolls back.
-   * The module locks are taken first and held to COMMIT; the CPU work (validation, impact) is
-   * done before the transaction, so a second worker waits only for the other's statements.
+   * Propagation, in two steps of the batch transaction. This one runs the handlers over the
+   * modules as last committed, without locking them, and writes the propagation_log rows: plain
+   * INSERTs, so if another worker committed the same (change, dashboard) meanwhile, the unique key
+   * fails and the whole transaction rolls back. The batch's other writes follow, then
+   * `writeModules` locks the modules, runs the handlers again and writes them: the locks, which
+   * every batch needs on the same modules, are held only from there to COMMIT.
    */
-  private async propagate(tx: Executor, plans: Plan[], started: number) {
-    if (plans.length === 0) return new Map<string, DashboardOutcome[]>();
+  private async propagate(tx: Executor, plans: Plan[], started: number): Promise<Propagation> {
+    const moduleIds = unique(
+      plans.flatMap((p) => p.impact.dashboards.flatMap((d) => d.modules.map((m) => m.id))),
+    ).sort();
     const now = new Date().toISOString();
-    const state = await this.readState(tx, plans);
-    const { outcomes, dirty } = this.applyAll(plans, state, now);
+    const state = await this.readState(tx, plans, moduleIds);
+    const { outcomes } = this.applyAll(plans, state, now);
 
     const impacts = new Map(plans.map((p) => [p.change.id, p.impact]));
     const inserts: Array<typeof propagationLog.$inferInsert> = [];
@@ -646,30 +695,71 @@ export class BinWorker {
       );
       if (updated !== 1) throw new PropagationRace();
     }
+    return { plans, moduleIds, state, now, outcomes };
+  }
 
-    if (dirty.length > 0) {
+  /**
+   * Locks the modules FOR UPDATE, runs the handlers over them as now committed and writes each
+   * changed module once. A dashboard decided differently than in `propagate` (a module edited or
+   * deleted in between) redoes the batch.
+   */
+  private async writeModules(tx: Executor, { plans, moduleIds, state, now, outcomes }: Propagation): Promise<void> {
+    const locked = await this.readModules(tx, moduleIds, true);
+    const again = this.applyAll(plans, { ...state, modules: locked }, now);
+    const decisions = (all: Map<string, DashboardOutcome[]>) =>
+      JSON.stringify(
+        [...all].map(([id, list]) => [id, list.map((d) => [d.dashboardId, d.status, d.action, d.message])]),
+      );
+    if (decisions(again.outcomes) !== decisions(outcomes)) throw new PropagationRace();
+    const changed = again.changed;
+
+    const rewritten = changed.filter((m) => m.rewritten);
+    if (rewritten.length > 0) {
       await tx
         .update(modules)
-        .set({ configuration: caseById(modules.id, dirty, (m) => JSON.stringify(m.configuration)) })
+        .set({ configuration: caseById(modules.id, rewritten, (m) => JSON.stringify(m.configuration)) })
         .where(
           inIds(
             modules.id,
-            dirty.map((m) => m.id),
+            rewritten.map((m) => m.id),
           ),
         );
     }
-    return outcomes;
+    // Appended on the server: the statement carries the batch's entries, not the module's history.
+    const appended = changed.filter((m) => m.appended.length > 0);
+    if (appended.length > 0) {
+      const target = (m: WorkingModule) =>
+        `'${appendedPath((handlerFor(m.moduleType) as AppendingHandler).appendsTo)}'`;
+      await tx
+        .update(modules)
+        .set({
+          configuration: caseById(
+            modules.id,
+            appended,
+            (m) => JSON.stringify(m.appended),
+            (entries, m) =>
+              `JSON_SET(configuration, ${target(m)}, JSON_MERGE_PRESERVE(COALESCE(JSON_EXTRACT(configuration, ${target(m)}), JSON_ARRAY()), ${entries}))`,
+          ),
+        })
+        .where(
+          inIds(
+            modules.id,
+            appended.map((m) => m.id),
+          ),
+        );
+    }
   }
 
   /** All modules of one dashboard receive the change, or none does (the dashboard FAILED). */
   private applyToDashboard(
     change: PropagatedChange,
     dashboard: ImpactAnalysis['dashboards'][number],
-    working: Map<string, { id: string; name: string; moduleType: string; configuration: unknown; dirty: boolean }>,
+    working: Map<string, WorkingModule>,
     granted: Set<string>,
     now: string,
   ): DashboardOutcome {
     const staged = new Map<string, Record<string, unknown>>();
+    const appends = new Map<string, Record<string, unknown>>();
     const actions = new Set<string>();
     const skipped: string[] = [];
     try {
@@ -689,7 +779,14 @@ export class BinWorker {
         if (current === null || typeof current !== 'object' || Array.isArray(current)) {
           throw new HandlerError(`Module "${module.name}" has a configuration that is not a JSON object.`);
         }
-        staged.set(module.id, handler.apply(current as Record<string, unknown>, change, now));
+        if ('appendsTo' in handler) {
+          if (module.appendedType !== null && module.appendedType !== 'ARRAY') {
+            throw new HandlerError(`The module's configuration.${handler.appendsTo} is not a list.`);
+          }
+          appends.set(module.id, handler.entry(change, now));
+        } else {
+          staged.set(module.id, handler.apply(current as Record<string, unknown>, change, now));
+        }
         actions.add(handler.action);
       }
     } catch (error) {
@@ -704,8 +801,9 @@ export class BinWorker {
     for (const [id, configuration] of staged) {
       const module = working.get(id)!;
       module.configuration = configuration;
-      module.dirty = true;
+      module.rewritten = true;
     }
+    for (const [id, entry] of appends) working.get(id)!.appended.push(entry);
     const message = skipped.length > 0 ? `Skipped deleted module(s): ${skipped.join(', ')}.` : null;
     return {
       dashboardId: dashboard.id,
