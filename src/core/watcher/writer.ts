@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeRow, encodeRow, insertStatement, insertValues, type CaptureRow } from './rows.js';
+import { decodeRow, encodeRow, insertStatement, type CaptureRow } from './rows.js';
 
 /** What the writer needs from the database: mysql2's Pool (or one connection) fits. */
 export interface Queryable {
@@ -379,9 +379,7 @@ export class CaptureWriter {
     statement.settled = (async () => {
       try {
         const queryable = await this.options.connection();
-        const [result] = (await queryable.query(insertStatement(batch.rows.length), insertValues(batch.rows))) as [
-          { affectedRows?: number },
-        ];
+        const [result] = (await queryable.query(insertStatement(batch.rows))) as [{ affectedRows?: number }];
         statement.outcome = { inserted: result?.affectedRows ?? 0 };
       } catch (error) {
         statement.outcome = { error };
