@@ -104,6 +104,12 @@ describe('exclusions', () => {
     assert.ok(ignored(at('logs', 'x.log')));
     assert.ok(ignored(at('tmp', 'a')));
     assert.ok(!ignored(at('src', 'dist.ts')));
+    // The watcher's form: relative and `/`-separated, absolute globs included.
+    assert.ok(ignored.relative('dist/a.js'));
+    assert.ok(ignored.relative('logs/x.log'));
+    assert.ok(ignored.relative('tmp/a'));
+    assert.ok(ignored.relative('a/node_modules/b'));
+    assert.ok(!ignored.relative('src/dist.ts'));
   });
 
   it('reports and skips malformed and oversized patterns', () => {

@@ -182,7 +182,7 @@ export class FolderWatcher {
       return;
     }
     const relative = directory === '' ? String(name) : `${directory}/${String(name)}`;
-    if (this.options.isIgnored(absolutePath(this.options.root, relative))) return;
+    if (this.options.isIgnored.relative(relative)) return;
     const now = Date.now();
     const entry = this.pending.get(relative);
     if (entry) entry.last = now;
