@@ -185,8 +185,7 @@ export class CaptureWriter {
   async write(rows: readonly CaptureRow[]): Promise<void> {
     if (this.closed) throw new Error('The capture writer is closed.');
     if (rows.length === 0) return;
-    const text = rows.map(encodeRow).join('\n') + '\n';
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = spoolLines(rows);
     await this.onFile(async () => {
       if (this.size + bytes.length > this.maxSpoolBytes) {
         this.stats.dropped += rows.length;
@@ -506,6 +505,24 @@ export class CaptureWriter {
       }
     }
   }
+}
+
+/**
+ * The spool lines of `rows`, encoded straight into one buffer: joined first, a batch's text (~220
+ * bytes a row) would be one string big enough for V8's large-object space, which only a full
+ * garbage collection frees, and the watcher makes one per batch.
+ */
+function spoolLines(rows: readonly CaptureRow[]): Buffer {
+  const lines = rows.map(encodeRow);
+  let length = lines.length;
+  for (const line of lines) length += Buffer.byteLength(line);
+  const bytes = Buffer.allocUnsafe(length);
+  let offset = 0;
+  for (const line of lines) {
+    offset += bytes.write(line, offset);
+    bytes[offset++] = 0x0a;
+  }
+  return bytes;
 }
 
 async function scanSpool(
