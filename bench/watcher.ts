@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const root = path.join(work, 'repo');
   const database = await createTestDatabase();
   let rssPeak = 0;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 25);
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 25);
   try {
     let started = performance.now();
     createRepository(root, files);
