@@ -28,7 +28,7 @@ function quote(text: string): string {
 }
 
 /** Escapes a driver value; objects are refused (the driver's escaper would turn them into `key = value` lists). */
-function literal(value: unknown): string {
+export function literal(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return quote(value);

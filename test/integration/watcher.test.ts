@@ -362,6 +362,46 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     assert.equal((await fs.stat(writer.spoolPath)).size, 0);
   });
 
+  it('keeps two INSERTs in flight; when the first fails, the rows after it are sent again and skipped once committed', async () => {
+    let queries = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const writer = await openWriter({
+      maxBatchRows: 100,
+      connection: async () => ({
+        query: async (sql: string) => {
+          const n = ++queries;
+          concurrent++;
+          maxConcurrent = Math.max(maxConcurrent, concurrent);
+          try {
+            // The first statement fails only after the second (sent meanwhile) has committed.
+            if (n === 1) {
+              await until('the second statement', async () => writer.statistics.committed === 0 && queries >= 2);
+              await new Promise((resolve) => setTimeout(resolve, 200));
+              throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+            }
+            return await database.pool.query(sql);
+          } finally {
+            concurrent--;
+          }
+        },
+      }),
+    });
+    await writer.write(Array.from({ length: 300 }, (_, i) => makeRow('p-in-flight', `f${i}`)));
+    await writer.flush(20_000);
+    const rows = await rowsOf('p-in-flight');
+    assert.equal(rows.length, 300);
+    assert.equal(new Set(rows.map((r) => r.file_path)).size, 300);
+    assert.equal(maxConcurrent, 2);
+    const stats = writer.statistics;
+    assert.equal(stats.failedAttempts, 1);
+    // The second statement's rows were committed before the first failed: sent again, they count as duplicates.
+    assert.equal(stats.inserted, 200);
+    assert.equal(stats.duplicates, 100);
+    assert.equal(stats.committed, 300);
+    assert.equal(stats.pending, 0);
+  });
+
   it('bounds the spool: rows beyond it are dropped with one clear warning', async () => {
     const warnings: string[] = [];
     const writer = await openWriter({

@@ -69,10 +69,16 @@ describe('capture rows', () => {
     assert.equal(decodeRow(line.replace('00:00:00.000002', '00:00:00')), undefined);
   });
 
-  it('builds one multi-row statement that skips existing ids', () => {
-    const sql = insertStatement(3);
-    assert.equal(sql.match(/\(\?, \?, \?, \?, \?, \?, \?, \?, \?\)/g)?.length, 3);
-    assert.match(sql, /^INSERT IGNORE INTO filesystem_timestamps /);
+  it('builds one multi-row statement that skips existing ids, with every value escaped', () => {
+    const other = { ...row, filePath: "it's\\here.txt", sizeBytes: null, gitCommitSha: 'a'.repeat(40) };
+    const sql = insertStatement([row, other]);
+    const times = "'2024-01-01 00:00:00.000001', '2024-01-01 00:00:00.000002', '2024-01-01 00:00:00.000003'";
+    assert.equal(
+      sql,
+      'INSERT IGNORE INTO filesystem_timestamps (id, project_id, file_path, event_type, atime, mtime, ctime, size_bytes, git_commit_sha) VALUES ' +
+        `('${row.id}', 'p1', 'src/a "quoted"\nname.ts', 'change', ${times}, 12, NULL), ` +
+        `('${row.id}', 'p1', 'it\\'s\\\\here.txt', 'change', ${times}, NULL, '${'a'.repeat(40)}')`,
+    );
   });
 });
 
@@ -98,6 +104,12 @@ describe('exclusions', () => {
     assert.ok(ignored(at('logs', 'x.log')));
     assert.ok(ignored(at('tmp', 'a')));
     assert.ok(!ignored(at('src', 'dist.ts')));
+    // The watcher's form: relative and `/`-separated, absolute globs included.
+    assert.ok(ignored.relative('dist/a.js'));
+    assert.ok(ignored.relative('logs/x.log'));
+    assert.ok(ignored.relative('tmp/a'));
+    assert.ok(ignored.relative('a/node_modules/b'));
+    assert.ok(!ignored.relative('src/dist.ts'));
   });
 
   it('reports and skips malformed and oversized patterns', () => {

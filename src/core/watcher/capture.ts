@@ -71,6 +71,11 @@ export async function observe(
     const removedAt = parent?.mtimeNs ?? nowNanos();
     return { event, atimeNs: removedAt, mtimeNs: removedAt, ctimeNs: removedAt, size: null };
   }
+  return observeFile(event, stats);
+}
+
+/** observe() for an event of a file that exists (not an `unlink`): no await, no promise per file. */
+export function observeFile(event: FileEvent, stats: BigIntStats | undefined): Observation | undefined {
   if (!stats || stats.isDirectory()) return undefined;
   return { event, atimeNs: stats.atimeNs, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, size: Number(stats.size) };
 }

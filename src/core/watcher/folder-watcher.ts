@@ -4,13 +4,14 @@ import {
   absolutePath,
   lstatAll,
   observe,
+  observeFile,
   rowsFrom,
   walkFiles,
   type CaptureTarget,
   type Observation,
 } from './capture.js';
 import type { IgnoreMatcher } from './ignore.js';
-import type { FileEventType } from './rows.js';
+import type { CaptureRow, FileEventType } from './rows.js';
 
 export interface FolderWatcherOptions extends CaptureTarget {
   isIgnored: IgnoreMatcher;
@@ -181,7 +182,7 @@ export class FolderWatcher {
       return;
     }
     const relative = directory === '' ? String(name) : `${directory}/${String(name)}`;
-    if (this.options.isIgnored(absolutePath(this.options.root, relative))) return;
+    if (this.options.isIgnored.relative(relative)) return;
     const now = Date.now();
     const entry = this.pending.get(relative);
     if (entry) entry.last = now;
@@ -219,6 +220,7 @@ export class FolderWatcher {
    * waited maxWaitMs); all of them when `everything`. Starts the rescan after a large burst.
    */
   private async process(everything: boolean): Promise<void> {
+    let writing: Promise<void> | undefined;
     for (;;) {
       const now = Date.now();
       if (
@@ -241,9 +243,17 @@ export class FolderWatcher {
           if (due.length >= this.maxBatchPaths) break;
         }
       }
-      if (due.length === 0) return;
-      await this.capture(due);
+      if (due.length === 0) break;
+      const rows = await this.capture(due);
+      // The next batch is lstatted while this one is appended to the spool (and fsynced).
+      await writing;
+      writing = this.options.writer.write(rows).then(() => {
+        this.stats.batches++;
+        this.stats.rows += rows.length;
+      });
+      writing.catch(() => undefined); // awaited (and so reported) by the next round or after the loop
     }
+    await writing;
   }
 
   /** The burst's rows are committed (or the database is down): a rescan now does not slow their inserts. */
@@ -252,30 +262,26 @@ export class FolderWatcher {
     return writer.databaseDown || writer.statistics.pending === 0;
   }
 
-  /** lstat each path, classify it against `known`, record what changed. */
-  private async capture(paths: readonly string[]): Promise<void> {
+  /** lstat each path, classify it against `known`; the rows of what changed. */
+  private async capture(paths: readonly string[]): Promise<CaptureRow[]> {
     const { root } = this.options;
     const stats = await lstatAll(paths.map((relative) => absolutePath(root, relative)));
-    const observed = await Promise.all(
-      paths.map((relative, i) => {
-        // A directory that appeared is watched and read; one that vanished takes its files along.
-        const isDirectory = stats[i]?.isDirectory() ?? false;
-        if (isDirectory !== this.directories.has(relative)) this.markDirty(relative);
-        const print = fingerprint(stats[i]);
-        const type = classify(this.known.get(relative), print);
-        if (!type) return undefined;
-        if (print === undefined) this.known.delete(relative);
-        else this.known.set(relative, print);
-        return observe(root, { path: relative, type }, stats[i]);
-      }),
-    );
-    const rows = await rowsFrom(
-      this.options,
-      observed.filter((o): o is Observation => o !== undefined),
-    );
-    await this.options.writer.write(rows);
-    this.stats.batches++;
-    this.stats.rows += rows.length;
+    const observed: Observation[] = [];
+    for (let i = 0; i < paths.length; i++) {
+      const relative = paths[i]!;
+      // A directory that appeared is watched and read; one that vanished takes its files along.
+      const isDirectory = stats[i]?.isDirectory() ?? false;
+      if (isDirectory !== this.directories.has(relative)) this.markDirty(relative);
+      const print = fingerprint(stats[i]);
+      const type = classify(this.known.get(relative), print);
+      if (!type) continue;
+      if (print === undefined) this.known.delete(relative);
+      else this.known.set(relative, print);
+      const event = { path: relative, type };
+      const observation = type === 'unlink' ? await observe(root, event, undefined) : observeFile(event, stats[i]);
+      if (observation) observed.push(observation);
+    }
+    return rowsFrom(this.options, observed);
   }
 
   /**

@@ -15,9 +15,10 @@ export interface GitResolverOptions {
 }
 
 interface Repository {
-  toplevel: string;
   gitDir: string;
   commonDir: string;
+  /** The captured folder relative to the toplevel, `/`-separated and ending in `/` ('' at the toplevel). */
+  rootPrefix: string;
 }
 
 export interface FileCommit {
@@ -106,8 +107,7 @@ export class GitShaResolver {
   }
 
   private repoPath(repository: Repository, relativePath: string): string {
-    const absolute = path.join(this.rootReal, ...relativePath.split('/'));
-    return path.relative(repository.toplevel, absolute).split(path.sep).join('/');
+    return repository.rootPrefix + relativePath;
   }
 
   private async repositoryInfo(): Promise<Repository | null> {
@@ -118,10 +118,11 @@ export class GitShaResolver {
       return null;
     }
     const [toplevel = '', gitDir = '', commonDir = ''] = output.trim().split('\n');
+    const rootPrefix = path.relative(realpathSync(toplevel), this.rootReal).split(path.sep).join('/');
     this.repository = {
-      toplevel: realpathSync(toplevel),
       gitDir,
       commonDir: path.resolve(this.rootReal, commonDir),
+      rootPrefix: rootPrefix === '' ? '' : `${rootPrefix}/`,
     };
     return this.repository;
   }

@@ -11,6 +11,8 @@ const MAX_WILDCARDS = 16;
 export interface IgnoreMatcher {
   /** True when `absolutePath` (a file or a directory under the root) is excluded. */
   (absolutePath: string): boolean;
+  /** The same for a path relative to the root, `/`-separated (the watcher's form, tested on every event). */
+  relative(relativePath: string): boolean;
 }
 
 /**
@@ -45,12 +47,15 @@ export function createIgnoreMatcher(
     }
   }
   const rootWithSep = root.endsWith(path.sep) ? root : root + path.sep;
-  return (absolutePath: string) => {
-    if (!absolutePath.startsWith(rootWithSep)) return false;
-    const relative = absolutePath.slice(rootWithSep.length).split(path.sep).join('/');
-    const absolute = absolutePath.split(path.sep).join('/');
-    return matchers.some((m) => m.test(m.absolute ? absolute : relative));
-  };
+  const rootSlashed = rootWithSep.split(path.sep).join('/');
+  const matchesRelative = (relative: string) =>
+    matchers.some((m) => m.test(m.absolute ? rootSlashed + relative : relative));
+  return Object.assign(
+    (absolutePath: string) =>
+      absolutePath.startsWith(rootWithSep) &&
+      matchesRelative(absolutePath.slice(rootWithSep.length).split(path.sep).join('/')),
+    { relative: matchesRelative },
+  );
 }
 
 /** `files.watcherExclude` is an object of glob → boolean; the enabled globs. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeRow, encodeRow, insertStatement, insertValues, type CaptureRow } from './rows.js';
+import { decodeRow, encodeRow, insertStatement, type CaptureRow } from './rows.js';
 
 /** What the writer needs from the database: mysql2's Pool (or one connection) fits. */
 export interface Queryable {
@@ -66,7 +66,26 @@ interface Segment {
   appendedAt: number;
   /** Rows of this segment committed so far (a segment can span several statements). */
   done: number;
+  /** Rows of this segment sent in a statement (committed or in flight); never below `done`. */
+  sent: number;
 }
+
+type Parts = Array<{ segment: Segment; rows: number }>;
+
+/** One INSERT in flight; `outcome` is set when it settles. */
+interface Statement {
+  parts: Parts;
+  rows: number;
+  settled: Promise<void>;
+  outcome?: { inserted: number } | { error: unknown };
+}
+
+/**
+ * INSERTs in flight at once (each on its own pooled connection): while one commits (its fsync in
+ * the database) the next is parsed and applied, and the database works on two CPUs. Results are
+ * taken in the order sent, so the committed rows stay a prefix of the spool.
+ */
+const STATEMENTS_IN_FLIGHT = 2;
 
 /** How long write() waits for a slow database before it spills rows to the spool instead. */
 const BACK_PRESSURE_MAX_WAIT_MS = 10_000;
@@ -166,8 +185,7 @@ export class CaptureWriter {
   async write(rows: readonly CaptureRow[]): Promise<void> {
     if (this.closed) throw new Error('The capture writer is closed.');
     if (rows.length === 0) return;
-    const text = rows.map(encodeRow).join('\n') + '\n';
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = spoolLines(rows);
     await this.onFile(async () => {
       if (this.size + bytes.length > this.maxSpoolBytes) {
         this.stats.dropped += rows.length;
@@ -188,6 +206,7 @@ export class CaptureWriter {
         rows: [...rows],
         appendedAt: Date.now(),
         done: 0,
+        sent: 0,
       });
       this.size += bytes.length;
       this.buffered += rows.length;
@@ -282,46 +301,90 @@ export class CaptureWriter {
 
   private async drain(): Promise<void> {
     let delay = this.retry.min;
-    while (this.segments.length > 0 && !this.closed) {
-      const head = this.segments[0]!;
-      const waitingRows = this.pendingRows();
-      const age = Date.now() - head.appendedAt;
-      if (this.flushWaiters === 0 && waitingRows < this.maxBatchRows && age < this.maxBatchDelayMs) {
-        await this.idle(this.maxBatchDelayMs - age);
-        continue;
-      }
-      const batch = await this.nextBatch();
-      try {
-        const queryable = await this.options.connection();
-        const [result] = (await queryable.query(insertStatement(batch.rows.length), insertValues(batch.rows))) as [
-          { affectedRows?: number },
-        ];
-        const inserted = result?.affectedRows ?? 0;
-        this.stats.statements++;
-        this.stats.inserted += inserted;
-        this.stats.duplicates += batch.rows.length - inserted;
-        this.stats.committed += batch.rows.length;
-        if (this.down) {
-          this.down = false;
-          this.options.log?.info('The database answers again: replaying spooled file captures.');
-        }
-        delay = this.retry.min;
-        await this.commit(batch.parts);
-      } catch (error) {
+    const inFlight: Statement[] = [];
+    while (inFlight.length > 0 || (this.segments.length > 0 && !this.closed)) {
+      const oldest = inFlight[0];
+      const outcome = oldest?.outcome;
+      if (outcome && 'error' in outcome) {
+        // Statements sent after it may have committed: their rows are sent again (and skipped as duplicates).
+        await Promise.all(inFlight.map((statement) => statement.settled));
+        inFlight.length = 0;
+        for (const segment of this.segments) segment.sent = segment.done;
         this.stats.failedAttempts++;
         if (!this.down) {
           this.down = true;
           this.options.log?.warn(
-            `Cannot write file captures (${describe(error)}); they are kept in ${this.spoolPath} and retried.`,
+            `Cannot write file captures (${describe(outcome.error)}); they are kept in ${this.spoolPath} and retried.`,
           );
         }
         this.spill();
         this.progressed();
         await this.idle(delay);
         delay = Math.min(delay * 2, this.retry.max);
+        continue;
       }
-      this.progressed();
+      if (outcome) {
+        inFlight.shift();
+        this.stats.statements++;
+        this.stats.inserted += outcome.inserted;
+        this.stats.duplicates += oldest.rows - outcome.inserted;
+        this.stats.committed += oldest.rows;
+        if (this.down) {
+          this.down = false;
+          this.options.log?.info('The database answers again: replaying spooled file captures.');
+        }
+        delay = this.retry.min;
+        await this.commit(oldest.parts);
+        this.progressed();
+        continue;
+      }
+      const canSend = inFlight.length < STATEMENTS_IN_FLIGHT && !this.closed;
+      const waitMs = canSend ? this.sendableIn() : Number.POSITIVE_INFINITY;
+      if (waitMs <= 0) {
+        inFlight.push(this.send(await this.nextBatch()));
+        continue;
+      }
+      if (oldest && waitMs === Number.POSITIVE_INFINITY) {
+        await oldest.settled;
+        continue;
+      }
+      // Wait for the oldest statement, new rows (kick) or a fuller batch, whichever comes first.
+      const idle = this.idle(Math.min(waitMs, this.maxBatchDelayMs));
+      if (oldest) {
+        await Promise.race([oldest.settled, idle]);
+        this.wake?.();
+      }
+      await idle;
     }
+  }
+
+  /** Milliseconds until the unsent rows make a statement (0: now; Infinity: no rows unsent). */
+  private sendableIn(): number {
+    let unsent = 0;
+    let oldestAppend: number | undefined;
+    for (const segment of this.segments) {
+      if (segment.sent >= segment.count) continue;
+      unsent += segment.count - segment.sent;
+      oldestAppend ??= segment.appendedAt;
+    }
+    if (oldestAppend === undefined) return Number.POSITIVE_INFINITY;
+    if (this.flushWaiters > 0 || unsent >= this.maxBatchRows) return 0;
+    return oldestAppend + this.maxBatchDelayMs - Date.now();
+  }
+
+  private send(batch: { rows: CaptureRow[]; parts: Parts }): Statement {
+    for (const { segment, rows } of batch.parts) segment.sent += rows;
+    const statement: Statement = { parts: batch.parts, rows: batch.rows.length, settled: Promise.resolve() };
+    statement.settled = (async () => {
+      try {
+        const queryable = await this.options.connection();
+        const [result] = (await queryable.query(insertStatement(batch.rows))) as [{ affectedRows?: number }];
+        statement.outcome = { inserted: result?.affectedRows ?? 0 };
+      } catch (error) {
+        statement.outcome = { error };
+      }
+    })();
+    return statement;
   }
 
   private idle(ms: number): Promise<void> {
@@ -340,16 +403,17 @@ export class CaptureWriter {
     });
   }
 
-  /** The oldest uncommitted rows, up to one statement's worth, and the segment ranges they cover. */
-  private async nextBatch(): Promise<{ rows: CaptureRow[]; parts: Array<{ segment: Segment; rows: number }> }> {
+  /** The oldest unsent rows, up to one statement's worth, and the segment ranges they cover. */
+  private async nextBatch(): Promise<{ rows: CaptureRow[]; parts: Parts }> {
     const rows: CaptureRow[] = [];
-    const parts: Array<{ segment: Segment; rows: number }> = [];
+    const parts: Parts = [];
     let bytes = 0;
     for (const segment of this.segments) {
       if (rows.length >= this.maxBatchRows) break;
+      if (segment.sent >= segment.count) continue;
       const segmentRows = segment.rows ?? (await this.readSegment(segment));
       let taken = 0;
-      for (let i = segment.done; i < segmentRows.length && rows.length < this.maxBatchRows; i++) {
+      for (let i = segment.sent; i < segmentRows.length && rows.length < this.maxBatchRows; i++) {
         const row = segmentRows[i]!;
         const rowBytes = row.filePath.length * 3 + 200;
         if (rows.length > 0 && bytes + rowBytes > this.maxStatementBytes) break;
@@ -358,7 +422,7 @@ export class CaptureWriter {
         taken++;
       }
       if (taken > 0) parts.push({ segment, rows: taken });
-      if (segment.done + taken < segmentRows.length) break;
+      if (segment.sent + taken < segmentRows.length) break;
     }
     return { rows, parts };
   }
@@ -380,7 +444,7 @@ export class CaptureWriter {
   }
 
   /** Marks rows committed; truncates the spool once nothing in it is pending. */
-  private async commit(parts: Array<{ segment: Segment; rows: number }>): Promise<void> {
+  private async commit(parts: Parts): Promise<void> {
     for (const { segment, rows } of parts) {
       segment.done += rows;
       if (segment.rows) this.buffered -= rows;
@@ -443,6 +507,24 @@ export class CaptureWriter {
   }
 }
 
+/**
+ * The spool lines of `rows`, encoded straight into one buffer: joined first, a batch's text (~220
+ * bytes a row) would be one string big enough for V8's large-object space, which only a full
+ * garbage collection frees, and the watcher makes one per batch.
+ */
+function spoolLines(rows: readonly CaptureRow[]): Buffer {
+  const lines = rows.map(encodeRow);
+  let length = lines.length;
+  for (const line of lines) length += Buffer.byteLength(line);
+  const bytes = Buffer.allocUnsafe(length);
+  let offset = 0;
+  for (const line of lines) {
+    offset += bytes.write(line, offset);
+    bytes[offset++] = 0x0a;
+  }
+  return bytes;
+}
+
 async function scanSpool(
   file: FileHandle,
   size: number,
@@ -458,7 +540,15 @@ async function scanSpool(
   const chunk = Buffer.alloc(1024 * 1024);
   const close = (end: number) => {
     if (segmentCount > 0) {
-      segments.push({ start: segmentStart, end, count: segmentCount, rows: undefined, appendedAt: 0, done: 0 });
+      segments.push({
+        start: segmentStart,
+        end,
+        count: segmentCount,
+        rows: undefined,
+        appendedAt: 0,
+        done: 0,
+        sent: 0,
+      });
     }
     segmentStart = end;
     segmentCount = 0;
