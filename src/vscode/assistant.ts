@@ -12,13 +12,13 @@ import { createCortex, CortexKeys, vscodeSessionTokens } from './cortex.js';
 import { SimpleWorkspaceProjectResolver } from './tokens-project.js';
 import { createDispatcher } from './webview/dispatcher.js';
 import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml, webviewOptions } from './webview/html.js';
+import { webviewHtml } from './webview/html.js';
+import { SingletonPanel } from './webview/singleton.js';
 
-export const ASSISTANT_PANEL = 'cockpit.assistant';
+const ASSISTANT_PANEL = 'cockpit.assistant';
 const TITLE = 'Cockpit: Assistant';
 
 class AssistantPanel {
-  static current: AssistantPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -70,7 +70,6 @@ class AssistantPanel {
   }
 
   private dispose(): void {
-    if (AssistantPanel.current === this) AssistantPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
@@ -93,27 +92,12 @@ export function registerAssistant(cockpit: Cockpit): void {
     }
     return projects;
   };
-  const open = (panel: vscode.WebviewPanel) => {
-    AssistantPanel.current?.panel.dispose();
-    AssistantPanel.current = new AssistantPanel(panel, cockpit, keys, resolver());
-  };
-  registerCommand(cockpit, 'cockpit.openAssistant', () => {
-    if (AssistantPanel.current) return AssistantPanel.current.panel.reveal();
-    open(
-      vscode.window.createWebviewPanel(
-        ASSISTANT_PANEL,
-        TITLE,
-        vscode.ViewColumn.Beside,
-        webviewOptions(cockpit.extension.extensionUri),
-      ),
-    );
-  });
-  cockpit.extension.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(ASSISTANT_PANEL, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
-        open(panel);
-      },
-    }),
+  const panels = new SingletonPanel(
+    cockpit,
+    ASSISTANT_PANEL,
+    TITLE,
+    (panel) => new AssistantPanel(panel, cockpit, keys, resolver()),
+    vscode.ViewColumn.Beside,
   );
+  registerCommand(cockpit, 'cockpit.openAssistant', () => void panels.show());
 }

@@ -12,15 +12,21 @@ import { registerCommand, type Cockpit } from './context.js';
 import { pricingFromSettings } from './cortex.js';
 import { createDispatcher } from './webview/dispatcher.js';
 import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml, webviewOptions } from './webview/html.js';
+import { webviewHtml } from './webview/html.js';
+import { SingletonPanel } from './webview/singleton.js';
 
-export const BIN_PANEL = 'cockpit.bin';
+const BIN_PANEL = 'cockpit.bin';
 const TITLE = 'Cockpit: The Bin';
 /** While the panel is visible: the Bin changes from other windows, the CLI and the worker. */
 const POLL_MS = 5000;
 
-export class BinPanel {
-  private static current: BinPanel | undefined;
+/** Cockpit: Open The Bin, and the panel's serializer. */
+export function registerBinPanel(cockpit: Cockpit): void {
+  const panels = new SingletonPanel(cockpit, BIN_PANEL, TITLE, (panel) => new BinPanel(panel, cockpit));
+  registerCommand(cockpit, 'cockpit.bin.open', () => panels.show());
+}
+
+class BinPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private fingerprint: string | undefined;
@@ -29,35 +35,7 @@ export class BinPanel {
   private failures = 0;
   private nextPollAt = 0;
 
-  static show(cockpit: Cockpit): void {
-    if (BinPanel.current) {
-      BinPanel.current.panel.reveal();
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      BIN_PANEL,
-      TITLE,
-      vscode.ViewColumn.Active,
-      webviewOptions(cockpit.extension.extensionUri),
-    );
-    BinPanel.current = new BinPanel(panel, cockpit);
-  }
-
-  /** The command and the serializer that brings the panel back after a reload (the view restores its state). */
-  static register(cockpit: Cockpit): void {
-    registerCommand(cockpit, 'cockpit.bin.open', () => BinPanel.show(cockpit));
-    cockpit.extension.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(BIN_PANEL, {
-        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-          panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
-          BinPanel.current?.panel.dispose();
-          BinPanel.current = new BinPanel(panel, cockpit);
-        },
-      }),
-    );
-  }
-
-  private constructor(
+  constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly cockpit: Cockpit,
   ) {
@@ -120,7 +98,6 @@ export class BinPanel {
   }
 
   private dispose(): void {
-    if (BinPanel.current === this) BinPanel.current = undefined;
     this.setPolling(false);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

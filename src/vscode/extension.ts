@@ -4,7 +4,7 @@ import type { Cockpit } from './context.js';
 import { registerCortex } from './cortex.js';
 import { registerAssistant } from './assistant.js';
 import { registerBin, type BinApi } from './bin.js';
-import { BinPanel } from './bin-view.js';
+import { registerBinPanel } from './bin-view.js';
 import { registerDatabaseCommands } from './database-commands.js';
 import { registerTime } from './time.js';
 import { registerWatcher } from './watcher.js';
@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): CockpitApi {
   registerCockpit(cockpit);
   const tokens = registerTokens(cockpit);
   const bin = registerBin(cockpit);
-  BinPanel.register(cockpit);
+  registerBinPanel(cockpit);
 
   // Wall time includes any moment the OS gives the CPU to another process; the thread's CPU time over
   // the same span (activate() is synchronous) is the cost that does not depend on the machine's load.

@@ -22,13 +22,13 @@ import { suggestBump } from '../core/extensions/diff.js';
 import { bumpSemVer } from '../core/extensions/semver.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { ExtensionDashboards } from './extensions/controller.js';
-import { ExtensionsPanel } from './extensions/panel.js';
+import { registerExtensionsPanel } from './extensions/panel.js';
 
 export function registerExtensions(cockpit: Cockpit): void {
   const controller = new ExtensionDashboards(cockpit);
   const { subscriptions } = cockpit.extension;
   subscriptions.push(controller);
-  ExtensionsPanel.register(cockpit, controller);
+  const showPanel = registerExtensionsPanel(cockpit, controller);
 
   // Activation does no database I/O: the first sync runs once activate() has returned.
   cockpit.afterActivation(() => {
@@ -45,7 +45,7 @@ export function registerExtensions(cockpit: Cockpit): void {
     void controller.sync('start-up');
   });
 
-  registerCommand(cockpit, 'cockpit.openExtensionDashboards', () => ExtensionsPanel.show(cockpit, controller));
+  registerCommand(cockpit, 'cockpit.openExtensionDashboards', showPanel);
   registerCommand(cockpit, 'cockpit.mapExtension', () => mapExtensionCommand(controller));
   registerCommand(cockpit, 'cockpit.enableExtensionDashboard', () => setEnabledCommand(controller, true));
   registerCommand(cockpit, 'cockpit.disableExtensionDashboard', () => setEnabledCommand(controller, false));

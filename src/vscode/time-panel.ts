@@ -14,9 +14,10 @@ import type { Cockpit } from './context.js';
 import { webviewClockPeer, type WebviewClockPeer } from './webview/clock-peer.js';
 import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
 import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml, webviewOptions } from './webview/html.js';
+import { webviewHtml } from './webview/html.js';
+import { SingletonPanel } from './webview/singleton.js';
 
-export const TIME_PANEL = 'cockpit.time';
+const TIME_PANEL = 'cockpit.time';
 const TITLE = 'Cockpit: Time & Versions';
 
 /** What the panel borrows from src/vscode/time.ts (the commands' flows), passed in to avoid an import cycle. */
@@ -33,41 +34,27 @@ export interface TimeActions {
   importSnapshot(): Promise<unknown>;
 }
 
-export class TimePanel {
-  private static current: TimePanel | undefined;
+type Focus = Notifications['time/focus'];
+
+/**
+ * The panel (one per window; after a reload the webview restores its range, project, scope and
+ * instant); returns what opens it, where `focus` asks for the layers of the project or active file.
+ */
+export function registerTimePanel(cockpit: Cockpit, actions: TimeActions): (focus?: Focus) => void {
+  const panels = new SingletonPanel(cockpit, TIME_PANEL, TITLE, (panel, focus?: Focus) => {
+    return new TimePanel(panel, cockpit, actions, focus);
+  });
+  return (focus) => {
+    const { view, revealed } = panels.show(focus);
+    if (revealed && focus) void view.notify('time/focus', focus);
+  };
+}
+
+class TimePanel {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly clockPeer: WebviewClockPeer;
 
-  /** Reveals (or opens) the panel; `focus` asks the view to show the layers of the project or active file. */
-  static show(cockpit: Cockpit, actions: TimeActions, focus?: Notifications['time/focus']): void {
-    if (TimePanel.current) {
-      TimePanel.current.panel.reveal();
-      if (focus) void TimePanel.current.notify('time/focus', focus);
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      TIME_PANEL,
-      TITLE,
-      vscode.ViewColumn.Active,
-      webviewOptions(cockpit.extension.extensionUri),
-    );
-    TimePanel.current = new TimePanel(panel, cockpit, actions, focus);
-  }
-
-  /** Brings the panel back after a window reload; the webview restores its range, project, scope and instant. */
-  static register(cockpit: Cockpit, actions: TimeActions): void {
-    cockpit.extension.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(TIME_PANEL, {
-        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-          panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
-          TimePanel.current?.panel.dispose();
-          TimePanel.current = new TimePanel(panel, cockpit, actions);
-        },
-      }),
-    );
-  }
-
-  private constructor(
+  constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly cockpit: Cockpit,
     private readonly actions: TimeActions,
@@ -93,7 +80,6 @@ export class TimePanel {
   }
 
   private dispose(): void {
-    if (TimePanel.current === this) TimePanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
@@ -146,7 +132,7 @@ export class TimePanel {
     return { ...result, file: file?.relativePath ?? null, fileProblem };
   }
 
-  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): Thenable<boolean> {
+  notify<M extends keyof Notifications>(method: M, params: Notifications[M]): Thenable<boolean> {
     return postNotification(this.panel.webview, method, params);
   }
 }

@@ -24,7 +24,7 @@ import { checkClocks, type BrowserPeer, type ClockReading } from '../core/time/c
 import { parseUtcMicros } from '../core/time/instant.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
-import { TimePanel, type TimeActions } from './time-panel.js';
+import { registerTimePanel, type TimeActions } from './time-panel.js';
 
 const NTP_SERVERS_SETTING = 'cockpit.clock.ntpServers';
 const INTERVAL_SETTING = 'cockpit.clock.checkIntervalMinutes';
@@ -372,10 +372,10 @@ export function registerTime(cockpit: Cockpit): void {
     exportSnapshot: (snapshot) => exportProjectSnapshot(cockpit, snapshot),
     importSnapshot: () => importProjectSnapshot(cockpit),
   };
-  TimePanel.register(cockpit, actions);
-  registerCommand(cockpit, 'cockpit.showTime', () => TimePanel.show(cockpit, actions));
+  const showTime = registerTimePanel(cockpit, actions);
+  registerCommand(cockpit, 'cockpit.showTime', () => showTime());
   // Kept for its users: now the same panel, scrolled to the layers of the active file (or the project).
   registerCommand(cockpit, 'cockpit.showVersionLayers', () =>
-    TimePanel.show(cockpit, actions, { scope: isFile(vscode.window.activeTextEditor) ? 'file' : 'project' }),
+    showTime({ scope: isFile(vscode.window.activeTextEditor) ? 'file' : 'project' }),
   );
 }

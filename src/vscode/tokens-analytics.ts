@@ -15,44 +15,28 @@ import type { Cockpit } from './context.js';
 import type { WorkspaceProjectResolver } from './tokens-project.js';
 import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
 import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml, webviewOptions } from './webview/html.js';
+import { webviewHtml } from './webview/html.js';
+import { SingletonPanel } from './webview/singleton.js';
 
-export const TOKEN_ANALYTICS_PANEL = 'cockpit.tokenAnalytics';
+const TOKEN_ANALYTICS_PANEL = 'cockpit.tokenAnalytics';
 const TITLE = 'Cockpit: Token Analytics';
 const NO_PROJECT = 'This workspace maps to no Cockpit project: open the Cockpit panel to create or link one.';
 
-export class TokenAnalyticsPanel {
-  private static current: TokenAnalyticsPanel | undefined;
+/** The panel (one per window; after a reload the webview restores its toggle, range and sort); returns what opens it. */
+export function registerTokenAnalyticsPanel(cockpit: Cockpit, projects: WorkspaceProjectResolver): () => void {
+  const panels = new SingletonPanel(
+    cockpit,
+    TOKEN_ANALYTICS_PANEL,
+    TITLE,
+    (panel) => new TokenAnalyticsPanel(panel, cockpit, projects),
+  );
+  return () => void panels.show();
+}
+
+class TokenAnalyticsPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(cockpit: Cockpit, projects: WorkspaceProjectResolver): void {
-    if (TokenAnalyticsPanel.current) {
-      TokenAnalyticsPanel.current.panel.reveal();
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      TOKEN_ANALYTICS_PANEL,
-      TITLE,
-      vscode.ViewColumn.Active,
-      webviewOptions(cockpit.extension.extensionUri),
-    );
-    TokenAnalyticsPanel.current = new TokenAnalyticsPanel(panel, cockpit, projects);
-  }
-
-  /** Brings the panel back after a window reload; the webview restores its toggle, range and sort. */
-  static register(cockpit: Cockpit, projects: WorkspaceProjectResolver): void {
-    cockpit.extension.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(TOKEN_ANALYTICS_PANEL, {
-        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-          panel.webview.options = webviewOptions(cockpit.extension.extensionUri);
-          TokenAnalyticsPanel.current?.panel.dispose();
-          TokenAnalyticsPanel.current = new TokenAnalyticsPanel(panel, cockpit, projects);
-        },
-      }),
-    );
-  }
-
-  private constructor(
+  constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly cockpit: Cockpit,
     private readonly projects: WorkspaceProjectResolver,
@@ -77,7 +61,6 @@ export class TokenAnalyticsPanel {
   }
 
   private dispose(): void {
-    if (TokenAnalyticsPanel.current === this) TokenAnalyticsPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 

@@ -16,7 +16,7 @@ import { recordTokenUsage, type RecordResult, type TokenUsageEvent } from '../co
 import { statusBarView, type Budgets } from '../core/tokens/status-bar.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
-import { TokenAnalyticsPanel } from './tokens-analytics.js';
+import { registerTokenAnalyticsPanel } from './tokens-analytics.js';
 import { SimpleWorkspaceProjectResolver, type WorkspaceProjectResolver } from './tokens-project.js';
 
 /** An event as other extensions send it: `projectId` defaults to this window's project. */
@@ -46,9 +46,9 @@ export function registerTokens(cockpit: Cockpit): TokensApi {
   const tokens = new TokenCost(cockpit, projects);
   cockpit.extension.subscriptions.push(tokens);
   cockpit.afterActivation(() => tokens.start());
-  TokenAnalyticsPanel.register(cockpit, projects);
+  const showAnalytics = registerTokenAnalyticsPanel(cockpit, projects);
   registerCommand(cockpit, 'cockpit.recordTokenUsage', (args) => tokens.record(args));
-  registerCommand(cockpit, 'cockpit.openTokenAnalytics', () => TokenAnalyticsPanel.show(cockpit, projects));
+  registerCommand(cockpit, 'cockpit.openTokenAnalytics', showAnalytics);
   registerCommand(cockpit, 'cockpit.importTokenLogs', () => tokens.importNow());
   return { recordTokenUsage: (event) => tokens.record(event) };
 }

@@ -264,6 +264,24 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
     },
   );
 
+  it('The Bin and the assistant open from the palette; asking again reveals the open panel', async () => {
+    const { runCommand, webviewFrame, page } = started();
+    const tabs = (title: string) => page.locator('.tabs-container .tab', { hasText: title });
+    await runCommand('Cockpit: Open The Bin');
+    await webviewFrame(COCKPIT).locator('bin-app h1', { hasText: 'The Bin' }).waitFor(SLOW);
+    await runCommand('Cockpit: Open The Bin');
+    assert.equal(await tabs('Cockpit: The Bin').count(), 1);
+    await runCommand('View: Close All Editors');
+
+    await runCommand('Cockpit: Open Assistant');
+    await webviewFrame(COCKPIT)
+      .locator('cockpit-assistant header strong', { hasText: 'Features project' })
+      .waitFor(SLOW);
+    await runCommand('Cockpit: Open Assistant');
+    assert.equal(await tabs('Cockpit: Assistant').count(), 1);
+    await runCommand('View: Close All Editors');
+  });
+
   it('a hostile message injected into the Cockpit webview is refused; the panel keeps working', async () => {
     const { runCommand, webviewFrame, page } = started();
     await runCommand('Cockpit: Open Cockpit');

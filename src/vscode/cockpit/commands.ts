@@ -13,7 +13,7 @@ import { listWorkflowTemplates } from '../../core/projects.js';
 import type { Db } from '../../db/connection.js';
 import { registerCommand } from '../context.js';
 import { pickAndRestoreVersion } from './history.js';
-import { CockpitPanel, type CockpitContext } from './panel.js';
+import type { CockpitContext } from './panel.js';
 import type { FolderProject } from './workspace.js';
 
 const MODULE_TYPE_LABELS: Record<string, string> = {
@@ -100,13 +100,13 @@ async function pickDashboard(scope: Scope, title: string) {
 
 export function registerCockpitCommands(context: CockpitContext): void {
   const { cockpit, workspace } = context;
-  registerCommand(cockpit, 'cockpit.open', () => CockpitPanel.show(context, performance.now()));
+  registerCommand(cockpit, 'cockpit.open', () => context.showPanel(performance.now()));
 
   registerCommand(cockpit, 'cockpit.createProject', async () => {
     const folder = workspace.folder();
     if (!folder) return;
     const { db } = await cockpit.database.get();
-    if (await createProject(context, db, folder)) CockpitPanel.show(context);
+    if (await createProject(context, db, folder)) context.showPanel();
   });
 
   registerCommand(cockpit, 'cockpit.switchDashboard', async () => {
@@ -124,7 +124,7 @@ export function registerCockpitCommands(context: CockpitContext): void {
     const { db } = await cockpit.database.get();
     await switchActiveDashboard(db, await workspace.actor(workspace.folder()), profileId, dashboardId);
     workspace.fire('active');
-    CockpitPanel.show(context);
+    context.showPanel();
   });
 
   registerCommand(cockpit, 'cockpit.newProfile', async () => {

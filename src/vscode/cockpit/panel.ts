@@ -40,44 +40,40 @@ import { addClockPeer } from '../time.js';
 import { webviewClockPeer, type WebviewClockPeer } from '../webview/clock-peer.js';
 import { createDispatcher, disconnectedMessage, type RequestHandlers } from '../webview/dispatcher.js';
 import { postNotification, serveRequests } from '../webview/host.js';
-import { webviewHtml, webviewOptions } from '../webview/html.js';
+import { webviewHtml } from '../webview/html.js';
+import { SingletonPanel } from '../webview/singleton.js';
 import { pickAndRestoreVersion } from './history.js';
 import type { CockpitWorkspace } from './workspace.js';
 
-export const COCKPIT_VIEW_TYPE = 'cockpit.panel';
+const COCKPIT_VIEW_TYPE = 'cockpit.panel';
 
 export interface CockpitContext {
   cockpit: Cockpit;
   workspace: CockpitWorkspace;
+  /** Reveals or opens the panel; `startedAt` is when the user asked (for the first render's time). */
+  showPanel(startedAt?: number): void;
 }
 
-/** The Cockpit webview panel: one per window, restored after a reload by the serializer. */
-export class CockpitPanel {
-  private static current: CockpitPanel | undefined;
+/** The panel (one per window, restored after a reload); returns what opens it. */
+export function registerCockpitPanel(context: CockpitContext): CockpitContext['showPanel'] {
+  const panels = new SingletonPanel(
+    context.cockpit,
+    COCKPIT_VIEW_TYPE,
+    'Cockpit',
+    (panel, startedAt?: number) => new CockpitPanel(context, panel, startedAt ?? performance.now()),
+  );
+  return (startedAt = performance.now()) => void panels.show(startedAt);
+}
+
+/** The Cockpit webview panel. */
+class CockpitPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private firstRenderLogged = false;
   private clockPeer: WebviewClockPeer | undefined;
 
-  /** Reveals the panel, creating it if needed; `startedAt` is when the user asked (for the render time). */
-  static show(context: CockpitContext, startedAt = performance.now()): void {
-    if (CockpitPanel.current) {
-      CockpitPanel.current.panel.reveal();
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(COCKPIT_VIEW_TYPE, 'Cockpit', vscode.ViewColumn.Active, {
-      ...webviewOptions(context.cockpit.extension.extensionUri),
-    });
-    CockpitPanel.current = new CockpitPanel(context, panel, startedAt);
-  }
-
-  static revive(context: CockpitContext, panel: vscode.WebviewPanel): void {
-    CockpitPanel.current?.panel.dispose();
-    CockpitPanel.current = new CockpitPanel(context, panel, performance.now());
-  }
-
-  private constructor(
+  constructor(
     private readonly context: CockpitContext,
-    private readonly panel: vscode.WebviewPanel,
+    readonly panel: vscode.WebviewPanel,
     private readonly startedAt: number,
   ) {
     const { cockpit, workspace } = context;
@@ -85,7 +81,6 @@ export class CockpitPanel {
     void cockpit.database.get().catch(() => undefined);
     const extensionUri = cockpit.extension.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-    panel.webview.options = webviewOptions(extensionUri);
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
       view: 'cockpit',
       title: 'Cockpit',
@@ -112,7 +107,6 @@ export class CockpitPanel {
   }
 
   private dispose(): void {
-    if (CockpitPanel.current === this) CockpitPanel.current = undefined;
     for (const d of this.disposables) d.dispose();
   }
 

@@ -7,54 +7,36 @@ import type { Notifications } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
 import { createDispatcher, type RequestHandlers } from '../webview/dispatcher.js';
 import { postNotification, serveRequests } from '../webview/host.js';
-import { webviewHtml, webviewOptions } from '../webview/html.js';
+import { webviewHtml } from '../webview/html.js';
+import { SingletonPanel } from '../webview/singleton.js';
 import type { ExtensionDashboards } from './controller.js';
 
-export const EXTENSIONS_PANEL = 'cockpit.extensions';
+const EXTENSIONS_PANEL = 'cockpit.extensions';
 
-export class ExtensionsPanel {
-  private static current: ExtensionsPanel | undefined;
+const TITLE = 'Cockpit: Extensions';
+
+/** The panel (one per window, restored after a reload); returns what opens it. */
+export function registerExtensionsPanel(cockpit: Cockpit, controller: ExtensionDashboards): () => void {
+  const panels = new SingletonPanel(
+    cockpit,
+    EXTENSIONS_PANEL,
+    TITLE,
+    (panel) => new ExtensionsPanel(panel, cockpit, controller),
+  );
+  return () => void panels.show();
+}
+
+class ExtensionsPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(cockpit: Cockpit, controller: ExtensionDashboards): void {
-    if (ExtensionsPanel.current) {
-      ExtensionsPanel.current.panel.reveal();
-      return;
-    }
-    const panel = vscode.window.createWebviewPanel(
-      EXTENSIONS_PANEL,
-      'Cockpit: Extensions',
-      vscode.ViewColumn.Active,
-      ExtensionsPanel.options(cockpit),
-    );
-    ExtensionsPanel.current = new ExtensionsPanel(panel, cockpit, controller);
-  }
-
-  /** Restores the panel after a reload (the webview restores its own state with getState). */
-  static register(cockpit: Cockpit, controller: ExtensionDashboards): void {
-    cockpit.extension.subscriptions.push(
-      vscode.window.registerWebviewPanelSerializer(EXTENSIONS_PANEL, {
-        async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-          panel.webview.options = ExtensionsPanel.options(cockpit);
-          ExtensionsPanel.current?.panel.dispose();
-          ExtensionsPanel.current = new ExtensionsPanel(panel, cockpit, controller);
-        },
-      }),
-    );
-  }
-
-  private static options(cockpit: Cockpit): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return webviewOptions(cockpit.extension.extensionUri);
-  }
-
-  private constructor(
+  constructor(
     readonly panel: vscode.WebviewPanel,
     cockpit: Cockpit,
     private readonly controller: ExtensionDashboards,
   ) {
     panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
       view: 'extensions',
-      title: 'Cockpit: Extensions',
+      title: TITLE,
     });
     const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Extensions view: ${m}`) });
     this.disposables.push(
@@ -70,7 +52,6 @@ export class ExtensionsPanel {
   }
 
   private dispose(): void {
-    if (ExtensionsPanel.current === this) ExtensionsPanel.current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 
