@@ -63,7 +63,7 @@ class TimePanel {
     panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
       view: 'time',
       title: TITLE,
-      stylesheets: ['dist/webview/uplot.css', 'media/time.css'],
+      stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/time.css'],
     });
     // While shown, this view's clock is checked as the `Browser` component "webview Time view".
     this.clockPeer = webviewClockPeer(panel, 'Time view', actions.addClockPeer);

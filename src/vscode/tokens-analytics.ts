@@ -44,7 +44,7 @@ class TokenAnalyticsPanel {
     panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
       view: 'analytics',
       title: TITLE,
-      stylesheets: ['dist/webview/uplot.css', 'media/analytics.css'],
+      stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/analytics.css'],
     });
     const dispatch = createDispatcher(this.handlers(), {
       logError: (m) => cockpit.log.error(`Token analytics view: ${m}`),

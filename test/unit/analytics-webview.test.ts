@@ -80,7 +80,7 @@ describe('Token analytics webview in headless Chromium', () => {
   before(async () => {
     harness = await startWebviewHarness({
       view: 'analytics',
-      stylesheets: ['dist/webview/uplot.css', 'media/analytics.css'],
+      stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/analytics.css'],
     });
   });
   after(() => harness?.close());

@@ -144,7 +144,7 @@ describe('Time webview in headless Chromium', () => {
   before(async () => {
     harness = await startWebviewHarness({
       view: 'time',
-      stylesheets: ['dist/webview/uplot.css', 'media/time.css'],
+      stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/time.css'],
     });
   });
   after(() => harness?.close());
