@@ -282,6 +282,35 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
     await runCommand('View: Close All Editors');
   });
 
+  it("first render: the Cockpit's dashboard against a trivial static webview, both warm, in this window", async () => {
+    const { runCommand, webviewFrame } = started();
+    const timed = async (command: string, visible: () => Promise<void>) => {
+      await runCommand('View: Close All Editors');
+      const begin = performance.now();
+      await runCommand(command);
+      await visible();
+      return performance.now() - begin;
+    };
+    const trivial = () =>
+      timed('Hello E2E: Show', () => webviewFrame(HELLO).getByText('Hello from webview').waitFor(SLOW));
+    const cockpit = () =>
+      timed('Cockpit: Open Cockpit', () =>
+        webviewFrame(COCKPIT).locator('cockpit-app main[aria-label="Active dashboard"] h2').waitFor(SLOW),
+      );
+    // Alternated, three each; the medians are printed (timings are reported, not asserted: the machine is shared).
+    const trivialMs: number[] = [];
+    const cockpitMs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      trivialMs.push(await trivial());
+      cockpitMs.push(await cockpit());
+    }
+    await runCommand('View: Close All Editors');
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!;
+    console.log(
+      `cockpit_dashboard_render_ms=${Math.round(median(cockpitMs))} trivial_webview_same_window_ms=${Math.round(median(trivialMs))} ratio=${(median(cockpitMs) / median(trivialMs)).toFixed(2)}`,
+    );
+  });
+
   it('a hostile message injected into the Cockpit webview is refused; the panel keeps working', async () => {
     const { runCommand, webviewFrame, page } = started();
     await runCommand('Cockpit: Open Cockpit');
