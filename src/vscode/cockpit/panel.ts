@@ -69,8 +69,6 @@ export function registerCockpitPanel(context: CockpitContext): CockpitContext['s
 class CockpitPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private firstRenderLogged = false;
-  /** The state computed while the webview loads; taken by its first request, dropped by any change. */
-  private prefetched: Promise<CockpitState> | undefined;
   private clockPeer: WebviewClockPeer | undefined;
 
   constructor(
@@ -79,10 +77,8 @@ class CockpitPanel {
     private readonly startedAt: number,
   ) {
     const { cockpit, workspace } = context;
-    // A new panel's first request is the state with no saved folder or profile: computed while the
-    // webview loads, so its first render does not wait for the database afterwards.
-    this.prefetched = this.state(undefined, undefined);
-    this.prefetched.catch(() => undefined);
+    // Connect while the webview loads; its first request then finds the pool ready (or the error).
+    void cockpit.database.get().catch(() => undefined);
     const extensionUri = cockpit.extension.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
@@ -94,10 +90,7 @@ class CockpitPanel {
     this.clockPeer = webviewClockPeer(panel, 'Cockpit', addClockPeer);
     this.disposables.push(this.clockPeer);
     const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(m) });
-    const refresh = (reason: string) => {
-      this.prefetched = undefined;
-      void postNotification(panel.webview, 'data/changed', { reason });
-    };
+    const refresh = (reason: string) => void postNotification(panel.webview, 'data/changed', { reason });
     let wasActive = panel.active;
     this.disposables.push(
       serveRequests(panel.webview, dispatch),
@@ -148,11 +141,7 @@ class CockpitPanel {
         }
         return { view: 'cockpit' };
       },
-      'cockpit/state': (p) => {
-        const prefetched = this.prefetched;
-        this.prefetched = undefined;
-        return prefetched && !p.folder && !p.profileId ? prefetched : this.state(p.folder, p.profileId);
-      },
+      'cockpit/state': (p) => this.state(p.folder, p.profileId),
       'time/clockReply': ({ probe, micros }) => ({ accepted: this.clockPeer?.reply(probe, micros) ?? false }),
       'database/connect': async () => ({ connected: await connectDatabase(cockpit) }),
       'project/create': async (p) => {
