@@ -8,6 +8,7 @@
  * method names), so a method's name, params and result cannot drift apart.
  */
 import * as z from 'zod';
+import type { ProviderView } from './core/cortex/providers.js';
 import type { TemplateEditor } from './core/extensions/catalog.js';
 import type { DiffEntry } from './core/extensions/diff.js';
 import type { FormField } from './core/extensions/form.js';
@@ -391,18 +392,7 @@ const assistantRequests = {
 } satisfies Record<string, z.ZodType>;
 
 /** A provider configuration as the panel sees it: never the key, only `keyHint`. */
-export interface AssistantProviderView {
-  id: string;
-  provider: 'anthropic' | 'openai' | 'azure' | 'local' | 'vscode-lm';
-  model: string;
-  baseUrl: string | null;
-  temperature: string;
-  maxTokens: number;
-  enabled: boolean;
-  priority: number;
-  /** `••••1234`, `unreadable` (wrong master key) or null when there is no key. */
-  keyHint: string | null;
-}
+export type AssistantProviderView = Omit<ProviderView, 'projectId' | 'hasKey' | 'createdAt' | 'updatedAt'>;
 
 export interface AssistantMessageView {
   id: string;

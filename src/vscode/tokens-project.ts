@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Database } from '../db/connection.js';
 import { createProjectResolver, findProject } from '../core/tokens/project-resolver.js';
+import { readProjectLink } from '../core/projects.js';
+import { describeError } from './database.js';
 
 export interface WorkspaceProject {
   id: string;
@@ -68,7 +70,7 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
   private async resolve(database: Database): Promise<WorkspaceProject | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
-    const configured = await this.configuredProjectId(folder.uri);
+    const configured = await this.configuredProjectId(folder.uri.fsPath);
     const id = configured ?? (await (await createProjectResolver(database.db))(folder.uri.fsPath));
     if (!id) return undefined;
     const project = await findProject(database.db, id);
@@ -79,22 +81,14 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
     return { ...project, folder: folder.uri.fsPath };
   }
 
-  private async configuredProjectId(folder: vscode.Uri): Promise<string | undefined> {
-    const uri = vscode.Uri.joinPath(folder, '.vscode', 'cockpit.json');
-    let text: string;
+  /** The folder's link file (the Cockpit's own reader); a malformed one is reported and the git remote decides. */
+  private async configuredProjectId(folder: string): Promise<string | undefined> {
     try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch {
+      return await readProjectLink(folder);
+    } catch (error) {
+      this.log.warn(`${describeError(error)} Matching the git remote instead.`);
       return undefined;
     }
-    try {
-      const value = JSON.parse(text) as { projectId?: unknown };
-      if (typeof value.projectId === 'string' && value.projectId.trim() !== '') return value.projectId.trim();
-      this.log.warn('.vscode/cockpit.json has no "projectId" string; matching the git remote instead.');
-    } catch {
-      this.log.warn('.vscode/cockpit.json is not valid JSON; matching the git remote instead.');
-    }
-    return undefined;
   }
 
   dispose(): void {
