@@ -13,7 +13,7 @@ import {
   GitShaResolver,
   type Queryable,
 } from '../src/core/watcher/index.js';
-import { INSERT_COLUMNS, insertStatement, type CaptureRow } from '../src/core/watcher/rows.js';
+import { captureTuple, INSERT_COLUMNS, insertStatement, type CaptureRow } from '../src/core/watcher/rows.js';
 import { createTestDatabase } from '../test/support/database.js';
 
 const COMMITS = 1000;
@@ -184,7 +184,9 @@ async function main(): Promise<void> {
       ]),
     ]);
     // The same rows as SQL text from the writer's own statement builder (less client CPU than mysql2's formatting).
-    const rawTextMs = await insertAll('filesystem_timestamps_raw_text', (rows) => [insertStatement(rows)]);
+    const rawTextMs = await insertAll('filesystem_timestamps_raw_text', (rows) => [
+      insertStatement(rows.map(captureTuple).join(', ')),
+    ]);
 
     const rowsPerSecond = (stored.total / watcherMs) * 1000;
     const rawRowsPerSecond = (storedRows.length / rawMs) * 1000;

@@ -15,7 +15,7 @@ import {
   GitShaResolver,
   resolveFolderProject,
 } from '../../src/core/watcher/index.js';
-import { captureRowId, type CaptureRow } from '../../src/core/watcher/rows.js';
+import { captureRowId, captureTuple, type CaptureRow } from '../../src/core/watcher/rows.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
 const GIT_ENV = {
@@ -446,17 +446,27 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     assert.equal(restarted.statistics.duplicates, 500, 'the committed batch was replayed and skipped');
   });
 
-  it('adopts the spool of a dead process under another name', async () => {
+  it('adopts the spool of a dead process under another name, lines of 0.1 spools too', async () => {
     const spoolDir = tempDir('orphan');
-    const line = (await import('../../src/core/watcher/rows.js')).encodeRow(makeRow('p-orphan', 'lost.txt'));
-    await fs.writeFile(path.join(spoolDir, 'other-window.spool'), `${line}\n{"torn`);
+    const strange = "it's a\nnew\\line.txt";
+    const line = `${captureTuple(makeRow('p-orphan', strange))},`;
+    const old = makeRow('p-orphan', 'lost.txt');
+    const oldLine = JSON.stringify([
+      old.id,
+      old.projectId,
+      old.filePath,
+      old.eventType,
+      old.atime,
+      old.mtime,
+      old.ctime,
+      old.sizeBytes,
+      old.gitCommitSha,
+    ]);
+    await fs.writeFile(path.join(spoolDir, 'other-window.spool'), `${line}\n${oldLine}\n('torn`);
     await fs.writeFile(path.join(spoolDir, 'other-window.lock'), '999999999');
     const writer = await openWriter({ spoolDir, spoolName: 'mine' });
     await writer.flush(10_000);
-    assert.deepEqual(
-      (await rowsOf('p-orphan')).map((r) => r.file_path),
-      ['lost.txt'],
-    );
+    assert.deepEqual((await rowsOf('p-orphan')).map((r) => r.file_path).sort(), [strange, 'lost.txt'].sort());
     assert.deepEqual((await fs.readdir(spoolDir)).sort(), ['mine.lock', 'mine.spool']);
   });
 

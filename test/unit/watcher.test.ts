@@ -5,7 +5,13 @@ import { classify } from '../../src/core/watcher/folder-watcher.js';
 import { formatDuration, renderTimelineMarkdown } from '../../src/core/watcher/history.js';
 import { createIgnoreMatcher, enabledGlobs } from '../../src/core/watcher/ignore.js';
 import { normaliseRemote } from '../../src/core/watcher/project.js';
-import { captureRowId, decodeRow, encodeRow, insertStatement, type CaptureRow } from '../../src/core/watcher/rows.js';
+import {
+  captureRowId,
+  captureTuple,
+  insertStatement,
+  spoolLineTuple,
+  type CaptureRow,
+} from '../../src/core/watcher/rows.js';
 import { formatMicros, formatNanos, parseDatetime6 } from '../../src/core/watcher/time.js';
 
 describe('file times as DATETIME(6)', () => {
@@ -55,28 +61,39 @@ describe('capture rows', () => {
     assert.notEqual(captureRowId('p2', 'src/a.ts', 'change', 10n, 20n), row.id);
   });
 
-  it('round-trips through a spool line, which holds no raw newline', () => {
-    const line = encodeRow(row);
-    assert.ok(!line.includes('\n'));
-    assert.deepEqual(decodeRow(line), row);
+  it('is one spool line: its SQL tuple and a comma, with no raw newline, taken back as it is', () => {
+    const tuple = captureTuple(row);
+    assert.ok(!tuple.includes('\n') && !tuple.includes('\r'));
+    assert.equal(spoolLineTuple(`${tuple},`), tuple);
   });
 
-  it('refuses torn and corrupt lines', () => {
-    const line = encodeRow(row);
-    assert.equal(decodeRow(line.slice(0, -3)), undefined);
-    assert.equal(decodeRow('[1,2,3]'), undefined);
-    assert.equal(decodeRow(line.replace('change', 'delete')), undefined);
-    assert.equal(decodeRow(line.replace('00:00:00.000002', '00:00:00')), undefined);
+  it('refuses torn, corrupt and injected lines', () => {
+    const line = `${captureTuple(row)},`;
+    assert.equal(spoolLineTuple(line.slice(0, -1)), undefined);
+    assert.equal(spoolLineTuple(line.slice(0, -4)), undefined);
+    assert.equal(spoolLineTuple('[1,2,3]'), undefined);
+    assert.equal(spoolLineTuple(line.replace("'change'", "'delete'")), undefined);
+    assert.equal(spoolLineTuple(line.replace('00:00:00.000002', '00:00:00')), undefined);
+    assert.equal(spoolLineTuple(line.replace("'p1'", "'p1'), ('x'")), undefined);
+    assert.equal(spoolLineTuple(line.replace("'p1'", "'p1'; DROP TABLE filesystem_timestamps; --'")), undefined);
+  });
+
+  it('converts lines of 0.1 spools (JSON arrays in column order) into the same tuple', () => {
+    const columns = [row.id, row.projectId, row.filePath, row.eventType, row.atime, row.mtime, row.ctime];
+    assert.equal(spoolLineTuple(JSON.stringify([...columns, row.sizeBytes, row.gitCommitSha])), captureTuple(row));
+    assert.equal(spoolLineTuple(JSON.stringify([...columns, row.sizeBytes, "x', 'y"])), undefined);
+    assert.equal(spoolLineTuple(JSON.stringify([...columns, '12', null])), undefined);
+    assert.equal(spoolLineTuple(JSON.stringify([...columns, 12]).slice(0, -4)), undefined);
   });
 
   it('builds one multi-row statement that skips existing ids, with every value escaped', () => {
     const other = { ...row, filePath: "it's\\here.txt", sizeBytes: null, gitCommitSha: 'a'.repeat(40) };
-    const sql = insertStatement([row, other]);
+    const sql = insertStatement([row, other].map(captureTuple).join(', '));
     const times = "'2024-01-01 00:00:00.000001', '2024-01-01 00:00:00.000002', '2024-01-01 00:00:00.000003'";
     assert.equal(
       sql,
       'INSERT IGNORE INTO filesystem_timestamps (id, project_id, file_path, event_type, atime, mtime, ctime, size_bytes, git_commit_sha) VALUES ' +
-        `('${row.id}', 'p1', 'src/a "quoted"\nname.ts', 'change', ${times}, 12, NULL), ` +
+        `('${row.id}', 'p1', 'src/a "quoted"\\nname.ts', 'change', ${times}, 12, NULL), ` +
         `('${row.id}', 'p1', 'it\\'s\\\\here.txt', 'change', ${times}, NULL, '${'a'.repeat(40)}')`,
     );
   });

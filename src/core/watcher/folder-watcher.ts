@@ -19,7 +19,11 @@ export interface FolderWatcherOptions extends CaptureTarget {
   coalesceMs?: number;
   /** A path that keeps changing is still captured at least this often. */
   maxWaitMs?: number;
-  /** Paths captured per batch (one stat round, one SHA lookup, one spool append). */
+  /**
+   * Paths captured per batch (one stat round, one SHA lookup, one spool append). Small enough that
+   * a batch's rows and their strings die young: at 2,000 a batch outlived two young-generation
+   * collections and its rows were promoted (the heap grew ~20 MB more per 100,000 files).
+   */
   maxBatchPaths?: number;
   /**
    * After a burst of this many events the whole folder is rescanned once it is quiet: a burst that
@@ -46,9 +50,16 @@ export interface WatcherStats {
 /** What the watcher last recorded of a file; any change of content, times, mode or inode changes it. */
 export type Fingerprint = string;
 
+/**
+ * Strings the watcher keeps (one fingerprint and one path per file) are joined into one flat
+ * string: a template literal or `+` makes a ConsString, a node holding its parts, which made
+ * `known` three times its size (measured: 35 MB instead of 13 MB for 100,000 files).
+ */
+const flatJoin = (parts: ReadonlyArray<string | bigint>, separator: string) => parts.join(separator);
+
 export function fingerprint(stats: BigIntStats | undefined): Fingerprint | undefined {
   if (!stats || stats.isDirectory()) return undefined;
-  return `${stats.ino}:${stats.ctimeNs}:${stats.mtimeNs}:${stats.size}`;
+  return flatJoin([stats.ino, stats.ctimeNs, stats.mtimeNs, stats.size], ':');
 }
 
 /**
@@ -111,7 +122,7 @@ export class FolderWatcher {
   private constructor(private readonly options: FolderWatcherOptions) {
     this.coalesceMs = options.coalesceMs ?? 100;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
-    this.maxBatchPaths = options.maxBatchPaths ?? 2000;
+    this.maxBatchPaths = options.maxBatchPaths ?? 500;
     this.rescanAfterEvents = options.rescanAfterEvents ?? 4096;
     this.rescanQuietMs = options.rescanQuietMs ?? 500;
   }
@@ -181,7 +192,7 @@ export class FolderWatcher {
       this.markDirty(directory);
       return;
     }
-    const relative = directory === '' ? String(name) : `${directory}/${String(name)}`;
+    const relative = directory === '' ? String(name) : flatJoin([directory, String(name)], '/');
     if (this.options.isIgnored.relative(relative)) return;
     const now = Date.now();
     const entry = this.pending.get(relative);
@@ -244,16 +255,22 @@ export class FolderWatcher {
         }
       }
       if (due.length === 0) break;
-      const rows = await this.capture(due);
-      // The next batch is lstatted while this one is appended to the spool (and fsynced).
-      await writing;
-      writing = this.options.writer.write(rows).then(() => {
-        this.stats.batches++;
-        this.stats.rows += rows.length;
-      });
+      // The writer encodes the rows at once (nothing here keeps them) and appends them after the
+      // previous batch; the next batch is lstatted while this one is spooled, not further ahead.
+      const previous = writing;
+      writing = this.write(await this.capture(due));
       writing.catch(() => undefined); // awaited (and so reported) by the next round or after the loop
+      await previous;
     }
     await writing;
+  }
+
+  private write(rows: CaptureRow[]): Promise<void> {
+    const count = rows.length;
+    return this.options.writer.write(rows).then(() => {
+      this.stats.batches++;
+      this.stats.rows += count;
+    });
   }
 
   /** The burst's rows are committed (or the database is down): a rescan now does not slow their inserts. */
@@ -344,7 +361,7 @@ export class FolderWatcher {
       this.watchDirectory(relative);
     };
     for await (const batch of walkFiles(base, isIgnored, 1000, undefined, onDirectory)) {
-      const relatives = dir === '' ? batch : batch.map((p) => `${dir}/${p}`);
+      const relatives = dir === '' ? batch : batch.map((p) => flatJoin([dir, p], '/'));
       const stats = await lstatAll(relatives.map((relative) => absolutePath(root, relative)));
       const prints = stats.map(fingerprint);
       relatives.forEach((relative, i) => {

@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import { literal } from '../bulk.js';
 
 export type FileEventType = 'add' | 'change' | 'unlink' | 'scan';
 
@@ -36,26 +35,53 @@ export function captureRowId(
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The spool's line format: a JSON array in column order (compact, and a torn line fails to parse). */
-export function encodeRow(row: CaptureRow): string {
-  return JSON.stringify([
-    row.id,
-    row.projectId,
-    row.filePath,
-    row.eventType,
-    row.atime,
-    row.mtime,
-    row.ctime,
-    row.sizeBytes,
-    row.gitCommitSha,
-  ]);
-}
-
 const EVENT_TYPES: ReadonlySet<string> = new Set(['add', 'change', 'unlink', 'scan']);
 const DATETIME6 = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/;
 
-/** Parses one spool line; undefined for a torn or corrupt line. */
-export function decodeRow(line: string): CaptureRow | undefined {
+/** A string literal with nothing that ends a spool line: newline and CR escaped as well (MySQL reads `\n`, `\r`). */
+const SPECIALS = /[\0\x1a\n\r'\\]/g;
+const ESCAPED: Record<string, string> = {
+  '\0': '\\0',
+  '\x1a': '\\Z',
+  '\n': '\\n',
+  '\r': '\\r',
+  "'": "\\'",
+  '\\': '\\\\',
+};
+const text = (value: string) => `'${value.replace(SPECIALS, (c) => ESCAPED[c]!)}'`;
+
+/**
+ * A row as the SQL tuple of the writer's INSERT, on one line. With a comma after it, it is also a
+ * line of the spool: a run of spool lines is a statement's VALUES list as it is (newlines are
+ * whitespace to SQL), so each row is encoded once, and rows wait in that form.
+ */
+export function captureTuple(row: CaptureRow): string {
+  const size = row.sizeBytes === null ? 'NULL' : String(row.sizeBytes);
+  const sha = row.gitCommitSha === null ? 'NULL' : text(row.gitCommitSha);
+  return `('${row.id}', ${text(row.projectId)}, ${text(row.filePath)}, '${row.eventType}', '${row.atime}', '${row.mtime}', '${row.ctime}', ${size}, ${sha})`;
+}
+
+const STRING = String.raw`'(?:[^'\\\n\r]|\\.)*'`;
+const TIME = String.raw`'\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}'`;
+/** Exactly what captureTuple() writes: a spool line that does not match is torn or corrupt and never reaches SQL. */
+const TUPLE = new RegExp(
+  String.raw`^\('[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}', ${STRING}, ${STRING}, '(?:add|change|unlink|scan)', ${TIME}, ${TIME}, ${TIME}, (?:\d+|NULL), (?:'[0-9a-f]{40}'|NULL)\)$`,
+);
+
+/**
+ * The tuple of one spool line (`tuple,`); undefined for a torn or corrupt line. Lines of spools
+ * written by 0.1 (a JSON array in column order) are converted, so an upgrade replays them too.
+ */
+export function spoolLineTuple(line: string): string | undefined {
+  if (line.startsWith('(')) {
+    const tuple = line.slice(0, -1);
+    return line.endsWith(',') && TUPLE.test(tuple) ? tuple : undefined;
+  }
+  const row = decodeJsonRow(line);
+  return row && captureTuple(row);
+}
+
+function decodeJsonRow(line: string): CaptureRow | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -68,9 +94,9 @@ export function decodeRow(line: string): CaptureRow | undefined {
   if (!isString(id) || !isString(projectId) || !isString(filePath)) return undefined;
   if (!isString(eventType) || !EVENT_TYPES.has(eventType)) return undefined;
   if (![atime, mtime, ctime].every((t) => isString(t) && DATETIME6.test(t))) return undefined;
-  if (sizeBytes !== null && typeof sizeBytes !== 'number') return undefined;
+  if (sizeBytes !== null && !Number.isSafeInteger(sizeBytes)) return undefined;
   if (gitCommitSha !== null && !isString(gitCommitSha)) return undefined;
-  return {
+  const row: CaptureRow = {
     id,
     projectId,
     filePath,
@@ -78,26 +104,25 @@ export function decodeRow(line: string): CaptureRow | undefined {
     atime: atime as string,
     mtime: mtime as string,
     ctime: ctime as string,
-    sizeBytes,
+    sizeBytes: sizeBytes as number | null,
     gitCommitSha,
   };
+  // The tuple must pass the same check as a line written as a tuple (an id or SHA of another shape is corrupt).
+  return TUPLE.test(captureTuple(row)) ? row : undefined;
 }
 
 export const INSERT_COLUMNS =
   '(id, project_id, file_path, event_type, atime, mtime, ctime, size_bytes, git_commit_sha)';
 
 /**
- * One multi-row INSERT IGNORE as SQL text, literals escaped by bulk.ts (mysql2's placeholder
- * formatting cost the watcher ~20 µs of CPU per row, more than everything else it does per file
- * but the lstat). A row whose id exists already is skipped, and affectedRows counts only the rows
- * inserted (mysql2's CLIENT_FOUND_ROWS makes `ON DUPLICATE KEY UPDATE` count skipped rows as
- * well). IGNORE would also turn bad values into warnings, but every value here is produced or
- * validated by this module (decodeRow), and file paths stay far below TEXT's 64 KB.
+ * One multi-row INSERT IGNORE as SQL text; `values` is captureTuple()s separated by commas (a run
+ * of spool lines). mysql2's placeholder formatting cost the watcher ~20 µs of CPU per row, more
+ * than everything else it does per file but the lstat. A row whose id exists already is skipped,
+ * and affectedRows counts only the rows inserted (mysql2's CLIENT_FOUND_ROWS makes `ON DUPLICATE
+ * KEY UPDATE` count skipped rows as well). IGNORE would also turn bad values into warnings, but
+ * every value here is produced or checked by this module (spoolLineTuple), and file paths stay
+ * far below TEXT's 64 KB.
  */
-export function insertStatement(rows: readonly CaptureRow[]): string {
-  const tuples = rows.map(
-    (r) =>
-      `(${literal(r.id)}, ${literal(r.projectId)}, ${literal(r.filePath)}, ${literal(r.eventType)}, ${literal(r.atime)}, ${literal(r.mtime)}, ${literal(r.ctime)}, ${literal(r.sizeBytes)}, ${literal(r.gitCommitSha)})`,
-  );
-  return `INSERT IGNORE INTO filesystem_timestamps ${INSERT_COLUMNS} VALUES ${tuples.join(', ')}`;
+export function insertStatement(values: string): string {
+  return `INSERT IGNORE INTO filesystem_timestamps ${INSERT_COLUMNS} VALUES ${values}`;
 }

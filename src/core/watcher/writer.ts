@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeRow, encodeRow, insertStatement, type CaptureRow } from './rows.js';
+import { captureTuple, insertStatement, spoolLineTuple, type CaptureRow } from './rows.js';
 
 /** What the writer needs from the database: mysql2's Pool (or one connection) fits. */
 export interface Queryable {
@@ -22,7 +22,12 @@ export interface CaptureWriterOptions {
   connection: () => Promise<Queryable>;
   /** Rows per INSERT statement. */
   maxBatchRows?: number;
-  /** Bytes per INSERT statement (far below max_allowed_packet: 16 MB on MariaDB, 64 MB on MySQL/TiDB). */
+  /**
+   * Bytes of rows per INSERT statement. The default keeps a statement's text under V8's
+   * large-object size (128 KiB), so it is freed by the young generation's collections rather than
+   * kept until a full one (a 1,000-row statement is ~230 KB, and a burst makes hundreds); the
+   * database's max_allowed_packet (16 MB on MariaDB, 64 MB on MySQL/TiDB) is far away either way.
+   */
   maxStatementBytes?: number;
   /** How long rows may wait to fill a statement. */
   maxBatchDelayMs?: number;
@@ -57,12 +62,22 @@ export interface WriterStats {
   spoolBytes: number;
 }
 
-/** A run of spool lines [start, end) appended together; `rows` is dropped from memory when it spills. */
+/** Spool lines in memory: their bytes as appended and the offset where each line ends (after its `,\n`). */
+interface Lines {
+  bytes: Buffer;
+  ends: Uint32Array;
+}
+
+/**
+ * A run of spool lines [start, end) appended together. While its rows wait they are held as the
+ * bytes appended (a few hundred bytes a row, outside the JS heap), which are also the text of the
+ * INSERT; `lines` is dropped when the segment spills and read back from the spool when needed.
+ */
 interface Segment {
   start: number;
   end: number;
   count: number;
-  rows: CaptureRow[] | undefined;
+  lines: Lines | undefined;
   appendedAt: number;
   /** Rows of this segment committed so far (a segment can span several statements). */
   done: number;
@@ -147,7 +162,7 @@ export class CaptureWriter {
     private readonly lockPath: string,
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 1000;
-    this.maxStatementBytes = options.maxStatementBytes ?? 4 * 1024 * 1024;
+    this.maxStatementBytes = options.maxStatementBytes ?? 120_000;
     this.maxBatchDelayMs = options.maxBatchDelayMs ?? 50;
     this.maxBufferedRows = options.maxBufferedRows ?? 10_000;
     this.maxSpoolBytes = options.maxSpoolBytes ?? 256 * 1024 * 1024;
@@ -181,14 +196,20 @@ export class CaptureWriter {
   /**
    * Appends rows to the spool; resolves once they are durable there. Applies back-pressure: while
    * the database is up and too many rows wait in memory, it resolves only when the inserts catch up.
+   * The rows are encoded before it returns, so it keeps none of them (nor their strings) meanwhile.
    */
-  async write(rows: readonly CaptureRow[]): Promise<void> {
-    if (this.closed) throw new Error('The capture writer is closed.');
-    if (rows.length === 0) return;
-    const bytes = spoolLines(rows);
+  write(rows: readonly CaptureRow[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('The capture writer is closed.'));
+    return rows.length === 0 ? Promise.resolve() : this.append(spoolLines(rows.map(captureTuple)));
+  }
+
+  /** write() for rows encoded as spool lines. */
+  private async append(lines: Lines): Promise<void> {
+    const { bytes } = lines;
+    const count = lines.ends.length;
     await this.onFile(async () => {
       if (this.size + bytes.length > this.maxSpoolBytes) {
-        this.stats.dropped += rows.length;
+        this.stats.dropped += count;
         if (!this.spoolFullWarned) {
           this.spoolFullWarned = true;
           const message = `The file-capture spool is full (${formatBytes(this.maxSpoolBytes)} at ${this.spoolPath}) because the database has been unreachable: new file events are dropped until it answers again.`;
@@ -202,15 +223,15 @@ export class CaptureWriter {
       this.segments.push({
         start: this.size,
         end: this.size + bytes.length,
-        count: rows.length,
-        rows: [...rows],
+        count: count,
+        lines,
         appendedAt: Date.now(),
         done: 0,
         sent: 0,
       });
       this.size += bytes.length;
-      this.buffered += rows.length;
-      this.stats.spooled += rows.length;
+      this.buffered += count;
+      this.stats.spooled += count;
       if (this.down) this.spill();
     });
     this.kick();
@@ -279,8 +300,8 @@ export class CaptureWriter {
   private spill(): void {
     for (const segment of this.segments) {
       if (this.buffered <= this.maxBufferedRows) break;
-      if (segment.rows && segment !== this.segments[this.segments.length - 1]) {
-        segment.rows = undefined;
+      if (segment.lines && segment !== this.segments[this.segments.length - 1]) {
+        segment.lines = undefined;
         this.buffered -= segment.count - segment.done;
       }
     }
@@ -372,13 +393,14 @@ export class CaptureWriter {
     return oldestAppend + this.maxBatchDelayMs - Date.now();
   }
 
-  private send(batch: { rows: CaptureRow[]; parts: Parts }): Statement {
+  private send(batch: { values: string; rows: number; parts: Parts }): Statement {
     for (const { segment, rows } of batch.parts) segment.sent += rows;
-    const statement: Statement = { parts: batch.parts, rows: batch.rows.length, settled: Promise.resolve() };
+    const statement: Statement = { parts: batch.parts, rows: batch.rows, settled: Promise.resolve() };
+    const sql = insertStatement(batch.values);
     statement.settled = (async () => {
       try {
         const queryable = await this.options.connection();
-        const [result] = (await queryable.query(insertStatement(batch.rows))) as [{ affectedRows?: number }];
+        const [result] = (await queryable.query(sql)) as [{ affectedRows?: number }];
         statement.outcome = { inserted: result?.affectedRows ?? 0 };
       } catch (error) {
         statement.outcome = { error };
@@ -403,51 +425,57 @@ export class CaptureWriter {
     });
   }
 
-  /** The oldest unsent rows, up to one statement's worth, and the segment ranges they cover. */
-  private async nextBatch(): Promise<{ rows: CaptureRow[]; parts: Parts }> {
-    const rows: CaptureRow[] = [];
+  /** The oldest unsent rows as a VALUES list (their spool lines), up to one statement's worth, and the segment ranges they cover. */
+  private async nextBatch(): Promise<{ values: string; rows: number; parts: Parts }> {
+    const texts: string[] = [];
     const parts: Parts = [];
+    let rows = 0;
     let bytes = 0;
     for (const segment of this.segments) {
-      if (rows.length >= this.maxBatchRows) break;
+      if (rows >= this.maxBatchRows) break;
       if (segment.sent >= segment.count) continue;
-      const segmentRows = segment.rows ?? (await this.readSegment(segment));
+      const { bytes: data, ends } = segment.lines ?? (await this.readSegment(segment));
+      const from = segment.sent === 0 ? 0 : ends[segment.sent - 1]!;
+      let to = from;
       let taken = 0;
-      for (let i = segment.sent; i < segmentRows.length && rows.length < this.maxBatchRows; i++) {
-        const row = segmentRows[i]!;
-        const rowBytes = row.filePath.length * 3 + 200;
-        if (rows.length > 0 && bytes + rowBytes > this.maxStatementBytes) break;
-        rows.push(row);
-        bytes += rowBytes;
+      for (let i = segment.sent; i < segment.count && rows < this.maxBatchRows; i++) {
+        if (rows > 0 && bytes + ends[i]! - to > this.maxStatementBytes) break;
+        bytes += ends[i]! - to;
+        to = ends[i]!;
+        rows++;
         taken++;
       }
-      if (taken > 0) parts.push({ segment, rows: taken });
-      if (segment.sent + taken < segmentRows.length) break;
+      if (taken > 0) {
+        parts.push({ segment, rows: taken });
+        texts.push(data.toString('utf8', from, to - 2)); // without the last line's `,\n`
+      }
+      if (segment.sent + taken < segment.count) break;
     }
-    return { rows, parts };
+    return { values: texts.join(',\n'), rows, parts };
   }
 
-  private async readSegment(segment: Segment): Promise<CaptureRow[]> {
+  /** A spilled segment's lines from the spool; unreadable ones are skipped (and no longer counted). */
+  private async readSegment(segment: Segment): Promise<Lines> {
     const buffer = Buffer.alloc(segment.end - segment.start);
     await this.onFile(() => this.file.read(buffer, 0, buffer.length, segment.start));
-    const rows: CaptureRow[] = [];
+    const tuples: string[] = [];
     for (const line of buffer.toString('utf8').split('\n')) {
       if (line === '') continue;
-      const row = decodeRow(line);
-      if (row) rows.push(row);
+      const tuple = spoolLineTuple(line);
+      if (tuple) tuples.push(tuple);
     }
-    // Keep the rows while they are being inserted; spill() drops them again if memory is short.
-    segment.rows = rows;
-    segment.count = rows.length;
-    this.buffered += rows.length - segment.done;
-    return rows;
+    // Keep the lines while they are being inserted; spill() drops them again if memory is short.
+    segment.lines = spoolLines(tuples);
+    segment.count = tuples.length;
+    this.buffered += tuples.length - segment.done;
+    return segment.lines;
   }
 
   /** Marks rows committed; truncates the spool once nothing in it is pending. */
   private async commit(parts: Parts): Promise<void> {
     for (const { segment, rows } of parts) {
       segment.done += rows;
-      if (segment.rows) this.buffered -= rows;
+      if (segment.lines) this.buffered -= rows;
     }
     while (this.segments.length > 0 && this.segments[0]!.done >= this.segments[0]!.count) this.segments.shift();
     if (this.segments.length === 0) {
@@ -489,15 +517,14 @@ export class CaptureWriter {
         const content = await fs.readFile(orphan);
         const complete = content.subarray(0, content.lastIndexOf(0x0a) + 1);
         if (complete.length > 0) {
-          const rows = complete
+          const tuples = complete
             .toString('utf8')
             .split('\n')
-            .filter((line) => line !== '')
-            .map(decodeRow)
-            .filter((row): row is CaptureRow => row !== undefined);
-          for (let i = 0; i < rows.length; i += this.maxBatchRows)
-            await this.write(rows.slice(i, i + this.maxBatchRows));
-          this.options.log?.info(`Adopted ${rows.length} spooled file capture(s) from ${orphan}.`);
+            .map(spoolLineTuple)
+            .filter((tuple): tuple is string => tuple !== undefined);
+          for (let i = 0; i < tuples.length; i += this.maxBatchRows)
+            await this.append(spoolLines(tuples.slice(i, i + this.maxBatchRows)));
+          this.options.log?.info(`Adopted ${tuples.length} spooled file capture(s) from ${orphan}.`);
         }
         await fs.rm(orphan, { force: true });
       } finally {
@@ -508,21 +535,23 @@ export class CaptureWriter {
 }
 
 /**
- * The spool lines of `rows`, encoded straight into one buffer: joined first, a batch's text (~220
- * bytes a row) would be one string big enough for V8's large-object space, which only a full
- * garbage collection frees, and the watcher makes one per batch.
+ * Spool lines (`tuple,`) encoded straight into one buffer: joined first, a batch's text (~230 bytes a row)
+ * would be one string big enough for V8's large-object space, which only a full garbage
+ * collection frees, and the watcher makes one per batch.
  */
-function spoolLines(rows: readonly CaptureRow[]): Buffer {
-  const lines = rows.map(encodeRow);
-  let length = lines.length;
-  for (const line of lines) length += Buffer.byteLength(line);
+function spoolLines(tuples: readonly string[]): Lines {
+  let length = tuples.length * 2;
+  for (const tuple of tuples) length += Buffer.byteLength(tuple);
   const bytes = Buffer.allocUnsafe(length);
+  const ends = new Uint32Array(tuples.length);
   let offset = 0;
-  for (const line of lines) {
-    offset += bytes.write(line, offset);
+  tuples.forEach((tuple, i) => {
+    offset += bytes.write(tuple, offset);
+    bytes[offset++] = 0x2c; // ,
     bytes[offset++] = 0x0a;
-  }
-  return bytes;
+    ends[i] = offset;
+  });
+  return { bytes, ends };
 }
 
 async function scanSpool(
@@ -544,7 +573,7 @@ async function scanSpool(
         start: segmentStart,
         end,
         count: segmentCount,
-        rows: undefined,
+        lines: undefined,
         appendedAt: 0,
         done: 0,
         sent: 0,
@@ -563,7 +592,7 @@ async function scanSpool(
       const line = data.subarray(0, newline).toString('utf8');
       const lineEnd = lineStart + newline + 1;
       if (line !== '') {
-        if (decodeRow(line)) segmentCount++;
+        if (spoolLineTuple(line)) segmentCount++;
         else corrupt++;
       }
       lineStart = lineEnd;
