@@ -60,7 +60,7 @@ export function registerCockpitPanel(context: CockpitContext): CockpitContext['s
     context.cockpit,
     COCKPIT_VIEW_TYPE,
     'Cockpit',
-    (panel, startedAt?: number) => new CockpitPanel(context, panel, startedAt ?? performance.now()),
+    (panel, startedAt?: number) => new CockpitPanel(context, panel, startedAt),
   );
   return (startedAt = performance.now()) => void panels.show(startedAt);
 }
@@ -70,15 +70,26 @@ class CockpitPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private firstRenderLogged = false;
   private clockPeer: WebviewClockPeer | undefined;
+  /** A new panel's first state, computed while its webview loads; taken by the first request for it, dropped by any change. */
+  private prefetched: Promise<CockpitState> | undefined;
+  private readonly startedAt: number;
 
+  /** `openedAt`: when the user asked for a new panel; undefined for one VS Code restores after a reload. */
   constructor(
     private readonly context: CockpitContext,
     readonly panel: vscode.WebviewPanel,
-    private readonly startedAt: number,
+    openedAt: number | undefined,
   ) {
     const { cockpit, workspace } = context;
-    // Connect while the webview loads; its first request then finds the pool ready (or the error).
-    void cockpit.database.get().catch(() => undefined);
+    this.startedAt = openedAt ?? performance.now();
+    if (openedAt === undefined) {
+      // A restored view asks for its saved folder and profile: connect meanwhile, so the pool is ready.
+      void cockpit.database.get().catch(() => undefined);
+    } else {
+      // A new view has no saved folder or profile and asks for the default state: it is ready when asked.
+      this.prefetched = this.state(undefined, undefined);
+      this.prefetched.catch(() => undefined);
+    }
     const extensionUri = cockpit.extension.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, {
@@ -90,7 +101,10 @@ class CockpitPanel {
     this.clockPeer = webviewClockPeer(panel, 'Cockpit', addClockPeer);
     this.disposables.push(this.clockPeer);
     const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(m) });
-    const refresh = (reason: string) => void postNotification(panel.webview, 'data/changed', { reason });
+    const refresh = (reason: string) => {
+      this.prefetched = undefined;
+      void postNotification(panel.webview, 'data/changed', { reason });
+    };
     let wasActive = panel.active;
     this.disposables.push(
       serveRequests(panel.webview, dispatch),
@@ -141,7 +155,11 @@ class CockpitPanel {
         }
         return { view: 'cockpit' };
       },
-      'cockpit/state': (p) => this.state(p.folder, p.profileId),
+      'cockpit/state': (p) => {
+        const prefetched = !p.folder && !p.profileId ? this.prefetched : undefined;
+        this.prefetched = undefined;
+        return prefetched ?? this.state(p.folder, p.profileId);
+      },
       'time/clockReply': ({ probe, micros }) => ({ accepted: this.clockPeer?.reply(probe, micros) ?? false }),
       'database/connect': async () => ({ connected: await connectDatabase(cockpit) }),
       'project/create': async (p) => {
