@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { bootstrapBlock } from '../../src/vscode/webview/bootstrap.js';
 import { createDispatcher, type RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -42,8 +43,11 @@ export interface WebviewPage {
 }
 
 export interface WebviewHarness {
-  /** Opens the view with these handlers; `state` is what getState() returns, as after a reload. */
-  open(handlers: RequestHandlers, state?: unknown): Promise<WebviewPage>;
+  /**
+   * Opens the view with these handlers; `state` is what getState() returns, as after a reload;
+   * `bootstrap` is embedded in the page as webviewHtml's `bootstrap` is.
+   */
+  open(handlers: RequestHandlers, state?: unknown, bootstrap?: unknown): Promise<WebviewPage>;
   close(): Promise<void>;
 }
 
@@ -54,11 +58,13 @@ export async function startWebviewHarness(options: WebviewPageOptions): Promise<
     assert.ok(existsSync(path.join(ROOT, sheet)), `${sheet} is missing: run \`npm run build\` first`);
 
   let base = '';
+  /** Each opened page's embedded state, by the `page` query parameter of its URL. */
+  const bootstraps = new Map<string, unknown>();
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     if (url.pathname === '/') {
       response.setHeader('content-type', 'text/html');
-      response.end(pageHtml(base, options));
+      response.end(pageHtml(base, options, bootstraps.get(url.searchParams.get('page') ?? '')));
       return;
     }
     const file = path.join(ROOT, path.normalize(decodeURIComponent(url.pathname)));
@@ -77,7 +83,7 @@ export async function startWebviewHarness(options: WebviewPageOptions): Promise<
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
 
-  async function open(handlers: RequestHandlers, state?: unknown): Promise<WebviewPage> {
+  async function open(handlers: RequestHandlers, state?: unknown, bootstrap?: unknown): Promise<WebviewPage> {
     const page = await browser.newPage();
     const opened: WebviewPage = {
       page,
@@ -105,7 +111,9 @@ export async function startWebviewHarness(options: WebviewPageOptions): Promise<
     await page.addInitScript((initial) => {
       (window as unknown as { __initialState: unknown }).__initialState = initial;
     }, state ?? null);
-    await page.goto(`${base}/`);
+    const id = String(bootstraps.size);
+    bootstraps.set(id, bootstrap);
+    await page.goto(`${base}/?page=${id}`);
     await waitFor(() => opened.received.some((r) => r.method === 'view/ready'));
     return opened;
   }
@@ -127,7 +135,7 @@ export async function waitFor(condition: () => boolean, timeout = 10_000): Promi
   }
 }
 
-function pageHtml(base: string, options: WebviewPageOptions): string {
+function pageHtml(base: string, options: WebviewPageOptions, bootstrap: unknown): string {
   const csp = `default-src 'none'; script-src 'nonce-${NONCE}'; style-src ${base}; img-src ${base} data:; font-src ${base}`;
   const codicons = options.codicons
     ? `<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${base}/dist/webview/codicons/codicon.css">`
@@ -149,6 +157,7 @@ ${stylesheets.join('\n')}
   });
   window.__getState = () => state;
 </script>
+${bootstrap === undefined ? '' : bootstrapBlock(bootstrap)}
 <script type="module" nonce="${NONCE}" src="${base}/dist/webview/${options.view}.js"></script>
 </body></html>`;
 }

@@ -118,10 +118,10 @@ describe('Cockpit webview in headless Chromium', () => {
     handlers = { 'view/ready': () => ({ view: 'cockpit' }), 'cockpit/state': () => ready };
   });
 
-  /** Opens the view; `state` is what getState() returns (a reload restores it). */
-  async function open(state?: unknown): Promise<number> {
+  /** Opens the view; `state` is what getState() returns (a reload restores it); `bootstrap` is embedded in the page. */
+  async function open(state?: unknown, bootstrap?: CockpitState): Promise<number> {
     const started = Date.now();
-    view = await harness.open(handlers, state);
+    view = await harness.open(handlers, state, bootstrap);
     ({ page, received, violations } = view);
     return Date.now() - started;
   }
@@ -240,6 +240,30 @@ describe('Cockpit webview in headless Chromium', () => {
       template: 'vibe_coding',
       name: 'My app',
     });
+  });
+
+  it('renders a new panel from the state embedded in its page, without asking the host', async () => {
+    const name = 'Embedded </script><script>document.title = "pwned"</script> project';
+    await open(undefined, { ...ready, project: { ...ready.project!, name } });
+    const app = page.locator('cockpit-app');
+    await app.locator('h1', { hasText: name }).waitFor();
+    assert.notEqual(await page.title(), 'pwned');
+    assert.equal(await app.locator('main h2').innerText(), 'Ship');
+    assert.deepEqual(
+      received.map((r) => r.method),
+      ['view/ready'],
+    );
+    assert.deepEqual(view.savedState, { drafts: {}, folder: folder.uri, profileId: 'p1' });
+    assert.deepEqual(violations, []);
+  });
+
+  it('asks for a fresh state when its page is re-created (its embedded state is as old as the panel)', async () => {
+    await open(
+      { drafts: {}, folder: folder.uri, profileId: 'p1' },
+      { ...ready, project: { ...ready.project!, name: 'Stale' } },
+    );
+    await page.locator('cockpit-app h1', { hasText: 'Demo project' }).waitFor();
+    assert.deepEqual(received[0], { method: 'cockpit/state', params: { folder: folder.uri, profileId: 'p1' } });
   });
 
   it('refetches when the host says the data changed', async () => {

@@ -3,6 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { CockpitState, RequestMethod, RequestParams, RequestResults } from '../../src/protocol.js';
 import type { DashboardSummary, ProfileTree } from '../../src/core/hierarchy.js';
 import { HostClient, RequestError } from '../shared/client.js';
+import { readBootstrap } from '../shared/bootstrap.js';
 import { answerClockProbes } from '../shared/clock.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
@@ -165,7 +166,28 @@ export class CockpitApp extends LitElement {
     super.connectedCallback();
     client.on('data/changed', () => void this.refresh());
     client.on('connection/changed', () => void this.refresh());
-    void this.refresh();
+    // A new panel's page carries its first state. A re-created page (shown again after being
+    // hidden, or restored after a reload) is as old as the panel, so it asks for a fresh one.
+    const bootstrap = viewState.restored ? undefined : readBootstrap<CockpitState>();
+    if (bootstrap) {
+      this.accept(bootstrap);
+      void this.announceReady();
+    } else {
+      void this.refresh();
+    }
+  }
+
+  private accept(model: CockpitState): void {
+    this.model = model;
+    viewState.update({ folder: model.folder?.uri, profileId: model.profileId ?? undefined });
+  }
+
+  /** Once the first content is on screen: the host logs the time since "Open Cockpit". */
+  private async announceReady(): Promise<void> {
+    if (this.announcedReady) return;
+    this.announcedReady = true;
+    await this.updateComplete;
+    void client.request('view/ready', {}).catch(() => undefined);
   }
 
   /** Fetches the state; calls arriving while one runs are folded into one more fetch. */
@@ -179,23 +201,18 @@ export class CockpitApp extends LitElement {
         this.refreshAgain = false;
         try {
           const { folder, profileId } = viewState.value;
-          const model = await client.request('cockpit/state', {
-            ...(folder && { folder }),
-            ...(profileId && { profileId }),
-          });
-          this.model = model;
-          viewState.update({ folder: model.folder?.uri, profileId: model.profileId ?? undefined });
+          this.accept(
+            await client.request('cockpit/state', {
+              ...(folder && { folder }),
+              ...(profileId && { profileId }),
+            }),
+          );
         } catch (error) {
           this.error = (error as Error).message;
         }
       } while (this.refreshAgain);
       this.refreshing = undefined;
-      if (!this.announcedReady) {
-        // Once the first content is on screen: the host logs the time since "Open Cockpit".
-        this.announcedReady = true;
-        await this.updateComplete;
-        void client.request('view/ready', {}).catch(() => undefined);
-      }
+      await this.announceReady();
     })();
     return this.refreshing;
   }

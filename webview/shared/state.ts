@@ -6,13 +6,16 @@ import type { VsCodeApi } from './vscode-api.js';
  */
 export class PersistentState<State extends object> {
   private current: State;
+  /** Whether VS Code gave back a saved state: the page was re-created (shown again, or restored after a reload). */
+  readonly restored: boolean;
 
   constructor(
     private readonly api: Pick<VsCodeApi<State>, 'getState' | 'setState'>,
     defaults: State,
   ) {
     const saved = api.getState();
-    this.current = { ...defaults, ...(typeof saved === 'object' && saved !== null ? saved : {}) };
+    this.restored = typeof saved === 'object' && saved !== null;
+    this.current = { ...defaults, ...(this.restored ? saved : {}) };
   }
 
   get value(): Readonly<State> {

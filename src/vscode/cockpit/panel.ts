@@ -40,12 +40,17 @@ import { addClockPeer } from '../time.js';
 import { webviewClockPeer, type WebviewClockPeer } from '../webview/clock-peer.js';
 import { createDispatcher, disconnectedMessage, type RequestHandlers } from '../webview/dispatcher.js';
 import { postNotification, serveRequests } from '../webview/host.js';
-import { webviewHtml } from '../webview/html.js';
+import { webviewHtml, type ViewPage } from '../webview/html.js';
 import { SingletonPanel } from '../webview/singleton.js';
 import { pickAndRestoreVersion } from './history.js';
 import type { CockpitWorkspace } from './workspace.js';
 
 const COCKPIT_VIEW_TYPE = 'cockpit.panel';
+
+/** How long a new panel's page waits for its first state before it goes without (the page then asks). */
+const BOOTSTRAP_WAIT_MS = 250;
+
+const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
 
 export interface CockpitContext {
   cockpit: Cockpit;
@@ -70,9 +75,13 @@ class CockpitPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private firstRenderLogged = false;
   private clockPeer: WebviewClockPeer | undefined;
-  /** A new panel's first state, computed while its webview loads; taken by the first request for it, dropped by any change. */
+  /**
+   * A new panel's first state, computed as it opens: embedded in its page when ready soon enough,
+   * else taken by the page's first request; dropped by any change.
+   */
   private prefetched: Promise<CockpitState> | undefined;
   private readonly startedAt: number;
+  private disposed = false;
 
   /** `openedAt`: when the user asked for a new panel; undefined for one VS Code restores after a reload. */
   constructor(
@@ -82,21 +91,19 @@ class CockpitPanel {
   ) {
     const { cockpit, workspace } = context;
     this.startedAt = openedAt ?? performance.now();
+    const extensionUri = cockpit.extension.extensionUri;
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    const page: ViewPage = { view: 'cockpit', title: 'Cockpit', codicons: true };
     if (openedAt === undefined) {
       // A restored view asks for its saved folder and profile: connect meanwhile, so the pool is ready.
       void cockpit.database.get().catch(() => undefined);
+      panel.webview.html = webviewHtml(panel.webview, extensionUri, page);
     } else {
-      // A new view has no saved folder or profile and asks for the default state: it is ready when asked.
+      // A new view has no saved folder or profile: its first state is the default one.
       this.prefetched = this.state(undefined, undefined);
       this.prefetched.catch(() => undefined);
+      void this.showFirstPage(page);
     }
-    const extensionUri = cockpit.extension.extensionUri;
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, {
-      view: 'cockpit',
-      title: 'Cockpit',
-      codicons: true,
-    });
     // While shown, the panel's clock is checked as the `Browser` component "webview Cockpit".
     this.clockPeer = webviewClockPeer(panel, 'Cockpit', addClockPeer);
     this.disposables.push(this.clockPeer);
@@ -120,7 +127,24 @@ class CockpitPanel {
     );
   }
 
+  /**
+   * Sets a new panel's page with its first state in it, so the view renders without a round trip
+   * to the host; when the state takes longer than BOOTSTRAP_WAIT_MS (a cold or unreachable
+   * database) the page goes without it and asks, and its request takes the state when it is ready.
+   */
+  private async showFirstPage(page: ViewPage): Promise<void> {
+    const prefetched = this.prefetched!;
+    const state = await Promise.race([prefetched.catch(() => undefined), sleep(BOOTSTRAP_WAIT_MS)]);
+    if (this.disposed) return;
+    // Not when a change came in meanwhile: the page asks for the new state then.
+    const bootstrap = state && this.prefetched === prefetched ? state : undefined;
+    if (bootstrap) this.prefetched = undefined;
+    const { webview } = this.panel;
+    webview.html = webviewHtml(webview, this.context.cockpit.extension.extensionUri, { ...page, bootstrap });
+  }
+
   private dispose(): void {
+    this.disposed = true;
     for (const d of this.disposables) d.dispose();
   }
 

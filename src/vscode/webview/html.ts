@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { bootstrapBlock } from './bootstrap.js';
 
 /** The only folders a webview may load from: the built views and the shipped media. */
 export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -18,6 +19,8 @@ export interface ViewPage {
   codicons?: boolean;
   /** Extra stylesheets, as paths under the extension (`dist/webview/…` or `media/…`). */
   stylesheets?: string[];
+  /** The view's first state, in the page: it renders at once instead of asking after it loads. */
+  bootstrap?: unknown;
 }
 
 const escapeAttribute = (text: string) =>
@@ -58,6 +61,7 @@ ${codicons}
 ${stylesheets}
 </head>
 <body>
+${page.bootstrap === undefined ? '' : bootstrapBlock(page.bootstrap)}
 <script type="module" nonce="${nonce}" src="${asset('dist', 'webview', `${page.view}.js`)}"></script>
 </body>
 </html>`;
