@@ -223,7 +223,7 @@ export class CaptureWriter {
       this.segments.push({
         start: this.size,
         end: this.size + bytes.length,
-        count: count,
+        count,
         lines,
         appendedAt: Date.now(),
         done: 0,
@@ -520,6 +520,7 @@ export class CaptureWriter {
           const tuples = complete
             .toString('utf8')
             .split('\n')
+            .filter((line) => line !== '')
             .map(spoolLineTuple)
             .filter((tuple): tuple is string => tuple !== undefined);
           for (let i = 0; i < tuples.length; i += this.maxBatchRows)

@@ -100,9 +100,10 @@ class CockpitPanel {
       panel.webview.html = webviewHtml(panel.webview, extensionUri, page);
     } else {
       // A new view has no saved folder or profile: its first state is the default one.
-      this.prefetched = this.state(undefined, undefined);
-      this.prefetched.catch(() => undefined);
-      void this.showFirstPage(page);
+      const prefetched = this.state(undefined, undefined);
+      prefetched.catch(() => undefined);
+      this.prefetched = prefetched;
+      void this.showFirstPage(page, prefetched);
     }
     // While shown, the panel's clock is checked as the `Browser` component "webview Cockpit".
     this.clockPeer = webviewClockPeer(panel, 'Cockpit', addClockPeer);
@@ -132,8 +133,7 @@ class CockpitPanel {
    * to the host; when the state takes longer than BOOTSTRAP_WAIT_MS (a cold or unreachable
    * database) the page goes without it and asks, and its request takes the state when it is ready.
    */
-  private async showFirstPage(page: ViewPage): Promise<void> {
-    const prefetched = this.prefetched!;
+  private async showFirstPage(page: ViewPage, prefetched: Promise<CockpitState>): Promise<void> {
     const state = await Promise.race([prefetched.catch(() => undefined), sleep(BOOTSTRAP_WAIT_MS)]);
     if (this.disposed) return;
     // Not when a change came in meanwhile: the page asks for the new state then.
