@@ -362,6 +362,30 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     assert.equal((await fs.stat(writer.spoolPath)).size, 0);
   });
 
+  it('sends a statement as soon as the rows fill one by bytes, without waiting for more rows', async () => {
+    const statements: number[] = [];
+    const writer = await openWriter({
+      maxBatchRows: 1000,
+      maxStatementBytes: 4000,
+      maxBatchDelayMs: 60_000,
+      connection: async () => ({
+        query: async (sql: string) => {
+          statements.push(sql.length);
+          return database.pool.query(sql);
+        },
+      }),
+    });
+    await writer.write(Array.from({ length: 60 }, (_, i) => makeRow('p-bytes', `f${i}`)));
+    // 60 rows of ~160 bytes: the full statements go at once, the rest waits for more rows or the delay.
+    await until('the full statements', async () => statements.length >= 2, 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(statements.length, 2);
+    assert.ok(writer.statistics.committed > 40 && writer.statistics.committed < 60);
+    assert.ok(statements.every((length) => length < 4_000 + 200));
+    await writer.flush(5_000);
+    assert.equal((await rowsOf('p-bytes')).length, 60);
+  });
+
   it('keeps two INSERTs in flight; when the first fails, the rows after it are sent again and skipped once committed', async () => {
     let queries = 0;
     let concurrent = 0;

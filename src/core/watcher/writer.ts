@@ -379,17 +379,23 @@ export class CaptureWriter {
     }
   }
 
-  /** Milliseconds until the unsent rows make a statement (0: now; Infinity: no rows unsent). */
+  /** Milliseconds until the unsent rows make a full statement, by rows or bytes (0: now; Infinity: no rows unsent). */
   private sendableIn(): number {
     let unsent = 0;
+    let unsentBytes = 0;
     let oldestAppend: number | undefined;
     for (const segment of this.segments) {
       if (segment.sent >= segment.count) continue;
       unsent += segment.count - segment.sent;
+      const ends = segment.lines?.ends;
+      // A spilled segment (read back only when sent) counts whole: sending it early is harmless.
+      unsentBytes += ends
+        ? ends[segment.count - 1]! - (segment.sent === 0 ? 0 : ends[segment.sent - 1]!)
+        : segment.end - segment.start;
       oldestAppend ??= segment.appendedAt;
     }
     if (oldestAppend === undefined) return Number.POSITIVE_INFINITY;
-    if (this.flushWaiters > 0 || unsent >= this.maxBatchRows) return 0;
+    if (this.flushWaiters > 0 || unsent >= this.maxBatchRows || unsentBytes >= this.maxStatementBytes) return 0;
     return oldestAppend + this.maxBatchDelayMs - Date.now();
   }
 
