@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { bootstrapBlock } from '../../src/vscode/webview/bootstrap.js';
+import { bootstrapBlock, codiconLinks } from '../../src/vscode/webview/page-parts.js';
 import { createDispatcher, type RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -137,9 +137,7 @@ export async function waitFor(condition: () => boolean, timeout = 10_000): Promi
 
 function pageHtml(base: string, options: WebviewPageOptions, bootstrap: unknown): string {
   const csp = `default-src 'none'; script-src 'nonce-${NONCE}'; style-src ${base}; img-src ${base} data:; font-src ${base}`;
-  const codicons = options.codicons
-    ? `<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${base}/dist/webview/codicons/codicon.css">`
-    : '';
+  const codicons = options.codicons ? codiconLinks(`${base}/dist/webview/codicons`) : '';
   const stylesheets = (options.stylesheets ?? []).map((sheet) => `<link rel="stylesheet" href="${base}/${sheet}">`);
   return `<!DOCTYPE html><html><head>
 <meta http-equiv="Content-Security-Policy" content="${csp}">

@@ -1,4 +1,4 @@
-import { BOOTSTRAP_ID } from '../../src/vscode/webview/bootstrap.js';
+import { BOOTSTRAP_ID } from '../../src/vscode/webview/page-parts.js';
 
 /** The state the host embedded in the page for the first render (webviewHtml's `bootstrap`), if any. */
 export function readBootstrap<T>(): T | undefined {

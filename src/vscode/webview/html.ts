@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { bootstrapBlock } from './bootstrap.js';
+import { bootstrapBlock, codiconLinks } from './page-parts.js';
 
 /** The only folders a webview may load from: the built views and the shipped media. */
 export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -43,9 +43,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     `img-src ${source} data:`,
     `font-src ${source}`,
   ].join('; ');
-  const codicons = page.codicons
-    ? `<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('dist', 'webview', 'codicons', 'codicon.css')}">`
-    : '';
+  const codicons = page.codicons ? codiconLinks(asset('dist', 'webview', 'codicons')) : '';
   const stylesheets = (page.stylesheets ?? [])
     .map((file) => `<link rel="stylesheet" href="${asset(...file.split('/'))}">`)
     .join('\n');
