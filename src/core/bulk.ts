@@ -14,14 +14,23 @@ const MAX_STATEMENT_CHARS = 4 * 1024 * 1024;
 
 const columnName = (column: Column) => `${mysql.escapeId(getTableName(column.table))}.${mysql.escapeId(column.name)}`;
 
-const SPECIAL = /[\0\x1a'\\]/;
-const SPECIALS = /[\0\x1a'\\]/g;
-const ESCAPED: Record<string, string> = { '\0': '\\0', '\x1a': '\\Z', "'": "\\'", '\\': '\\\\' };
+const SPECIAL = /[\0\x1a\n\r'\\]/;
+const SPECIALS = /[\0\x1a\n\r'\\]/g;
+const ESCAPED: Record<string, string> = {
+  '\0': '\\0',
+  '\x1a': '\\Z',
+  '\n': '\\n',
+  '\r': '\\r',
+  "'": "\\'",
+  '\\': '\\\\',
+};
 
 /**
  * A string literal. Inside '…' only the quote, the backslash (and NUL / Ctrl-Z, for old clients)
  * need escaping; the driver's escaper also escapes every `"`, which in JSON text (validation
  * results, module configurations) costs more than everything else the worker does per change.
+ * Newline and carriage return are escaped too, so a literal is always one line (the file
+ * watcher's spool keeps one SQL tuple per line).
  */
 function quote(text: string): string {
   return `'${SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPED[c]!) : text}'`;

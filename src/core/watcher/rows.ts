@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { literal } from '../bulk.js';
 
 export type FileEventType = 'add' | 'change' | 'unlink' | 'scan';
 
@@ -35,30 +36,13 @@ export function captureRowId(
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(['add', 'change', 'unlink', 'scan']);
-const DATETIME6 = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/;
-
-/** A string literal with nothing that ends a spool line: newline and CR escaped as well (MySQL reads `\n`, `\r`). */
-const SPECIALS = /[\0\x1a\n\r'\\]/g;
-const ESCAPED: Record<string, string> = {
-  '\0': '\\0',
-  '\x1a': '\\Z',
-  '\n': '\\n',
-  '\r': '\\r',
-  "'": "\\'",
-  '\\': '\\\\',
-};
-const text = (value: string) => `'${value.replace(SPECIALS, (c) => ESCAPED[c]!)}'`;
-
 /**
  * A row as the SQL tuple of the writer's INSERT, on one line. With a comma after it, it is also a
  * line of the spool: a run of spool lines is a statement's VALUES list as it is (newlines are
  * whitespace to SQL), so each row is encoded once, and rows wait in that form.
  */
 export function captureTuple(row: CaptureRow): string {
-  const size = row.sizeBytes === null ? 'NULL' : String(row.sizeBytes);
-  const sha = row.gitCommitSha === null ? 'NULL' : text(row.gitCommitSha);
-  return `('${row.id}', ${text(row.projectId)}, ${text(row.filePath)}, '${row.eventType}', '${row.atime}', '${row.mtime}', '${row.ctime}', ${size}, ${sha})`;
+  return `(${literal(row.id)}, ${literal(row.projectId)}, ${literal(row.filePath)}, ${literal(row.eventType)}, ${literal(row.atime)}, ${literal(row.mtime)}, ${literal(row.ctime)}, ${literal(row.sizeBytes)}, ${literal(row.gitCommitSha)})`;
 }
 
 const STRING = String.raw`'(?:[^'\\\n\r]|\\.)*'`;
@@ -90,24 +74,22 @@ function decodeJsonRow(line: string): CaptureRow | undefined {
   }
   if (!Array.isArray(value) || value.length !== 9) return undefined;
   const [id, projectId, filePath, eventType, atime, mtime, ctime, sizeBytes, gitCommitSha] = value as unknown[];
-  const isString = (v: unknown): v is string => typeof v === 'string';
-  if (!isString(id) || !isString(projectId) || !isString(filePath)) return undefined;
-  if (!isString(eventType) || !EVENT_TYPES.has(eventType)) return undefined;
-  if (![atime, mtime, ctime].every((t) => isString(t) && DATETIME6.test(t))) return undefined;
+  const strings = [id, projectId, filePath, eventType, atime, mtime, ctime];
+  if (!strings.every((v) => typeof v === 'string')) return undefined;
   if (sizeBytes !== null && !Number.isSafeInteger(sizeBytes)) return undefined;
-  if (gitCommitSha !== null && !isString(gitCommitSha)) return undefined;
-  const row: CaptureRow = {
+  if (gitCommitSha !== null && typeof gitCommitSha !== 'string') return undefined;
+  const row = {
     id,
     projectId,
     filePath,
-    eventType: eventType as FileEventType,
-    atime: atime as string,
-    mtime: mtime as string,
-    ctime: ctime as string,
-    sizeBytes: sizeBytes as number | null,
+    eventType,
+    atime,
+    mtime,
+    ctime,
+    sizeBytes,
     gitCommitSha,
-  };
-  // The tuple must pass the same check as a line written as a tuple (an id or SHA of another shape is corrupt).
+  } as CaptureRow;
+  // Its tuple passes the same check as a line written as a tuple (event type, times, id and SHA shapes).
   return TUPLE.test(captureTuple(row)) ? row : undefined;
 }
 

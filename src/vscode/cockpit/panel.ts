@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import {
   createDashboard,
@@ -49,8 +50,6 @@ const COCKPIT_VIEW_TYPE = 'cockpit.panel';
 
 /** How long a new panel's page waits for its first state before it goes without (the page then asks). */
 const BOOTSTRAP_WAIT_MS = 250;
-
-const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
 
 export interface CockpitContext {
   cockpit: Cockpit;
