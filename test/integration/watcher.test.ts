@@ -174,6 +174,31 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     assert.ok(watcher.stats.events > 1);
   });
 
+  it('captures a path when it is due, and its row goes at once when nothing else is pending', async () => {
+    const root = newRepository();
+    // A writer that would hold rows for a minute to fill a statement: only sendNow() sends them sooner.
+    const writer = await openWriter({ maxBatchDelayMs: 60_000 });
+    const watcher = await FolderWatcher.start({
+      root,
+      projectId: 'p-due',
+      writer,
+      git: new GitShaResolver({ root }),
+      isIgnored: createIgnoreMatcher(root, []),
+      coalesceMs: 1_500,
+      maxWaitMs: 10_000,
+    });
+    watchers.push(watcher);
+    write(root, 'a.txt', 'a');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    write(root, 'b.txt', 'b');
+    const writtenB = performance.now();
+    await until('both rows', async () => (await rowsOf('p-due')).length === 2, 10_000);
+    // b.txt is due 1.5 s after its write; the round that captured a.txt ended before that, and the
+    // next round runs when b.txt is due, not a whole window after it (3 s after b.txt's write).
+    const latency = performance.now() - writtenB;
+    assert.ok(latency >= 1_400 && latency < 2_600, `b.txt committed ${Math.round(latency)} ms after its write`);
+  });
+
   it('keeps the filesystem microseconds exactly through the database', async () => {
     const root = newRepository();
     write(root, 'old.txt', 'x');
@@ -382,7 +407,9 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     assert.equal(statements.length, 2);
     assert.ok(writer.statistics.committed > 40 && writer.statistics.committed < 60);
     assert.ok(statements.every((length) => length < 4_000 + 200));
-    await writer.flush(5_000);
+    // sendNow(): the caller has no more rows for now, so the rest goes without waiting for the delay.
+    writer.sendNow();
+    await until('the rest', async () => writer.statistics.committed === 60, 5_000);
     assert.equal((await rowsOf('p-bytes')).length, 60);
   });
 

@@ -77,6 +77,13 @@ export function classify(
   return recorded === current ? undefined : 'change';
 }
 
+/**
+ * The shortest pause between two capture rounds while paths are pending: a round runs when the
+ * next path is due (not a whole coalescing window after the last round, which delayed a burst's
+ * last rows by up to that window), but a burst's rounds stay batches.
+ */
+const MIN_ROUND_GAP_MS = 10;
+
 interface Pending {
   first: number;
   last: number;
@@ -185,16 +192,16 @@ export class FolderWatcher {
   /** A directory's watch saw `name` (a file or subdirectory) change; without a name, the whole directory. */
   private onRaw(directory: string, name: string | Buffer | null): void {
     if (this.closed) return;
+    const now = Date.now();
     this.stats.events++;
     this.eventsSinceRescan++;
-    this.lastEventAt = Date.now();
+    this.lastEventAt = now;
     if (!name) {
       this.markDirty(directory);
       return;
     }
     const relative = directory === '' ? String(name) : flatJoin([directory, String(name)], '/');
     if (this.options.isIgnored.relative(relative)) return;
-    const now = Date.now();
     const entry = this.pending.get(relative);
     if (entry) entry.last = now;
     else this.pending.set(relative, { first: now, last: now });
@@ -220,10 +227,20 @@ export class FolderWatcher {
         .catch((error: Error) => this.options.log?.warn(`File capture failed: ${error.message}`))
         .finally(() => {
           this.processing = undefined;
-          if (this.pending.size > 0 || this.dirty.size > 0) this.schedule(this.coalesceMs);
+          if (this.dirty.size > 0) this.schedule(this.coalesceMs);
+          if (this.pending.size > 0) this.schedule(Math.max(this.nextDueIn(), MIN_ROUND_GAP_MS));
           else if (this.eventsSinceRescan >= this.rescanAfterEvents) this.schedule(this.rescanQuietMs);
         });
     }, delayMs);
+  }
+
+  /** Milliseconds until the first pending path is due: coalesceMs after its last event, or maxWaitMs after its first. */
+  private nextDueIn(): number {
+    let due = Number.POSITIVE_INFINITY;
+    for (const { first, last } of this.pending.values()) {
+      due = Math.min(due, last + this.coalesceMs, first + this.maxWaitMs);
+    }
+    return due - Date.now();
   }
 
   /**
@@ -263,6 +280,8 @@ export class FolderWatcher {
       await previous;
     }
     await writing;
+    // Nothing more is coming for now: the writer need not wait for a fuller statement.
+    if (this.pending.size === 0) this.options.writer.sendNow();
   }
 
   private write(rows: CaptureRow[]): Promise<void> {

@@ -144,6 +144,8 @@ export class CaptureWriter {
   private draining: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private flushWaiters = 0;
+  /** Set by sendNow() until every row written has been sent. */
+  private sendEagerly = false;
   private down = false;
   private spoolFullWarned = false;
   private closed = false;
@@ -242,6 +244,15 @@ export class CaptureWriter {
       await Promise.race([this.nextDrainProgress(), sleep(250)]);
     }
     this.spill();
+  }
+
+  /**
+   * Sends the rows written so far without waiting for a fuller statement: the caller has no more
+   * for now (the watcher, when nothing is pending), so waiting would only delay them.
+   */
+  sendNow(): void {
+    this.sendEagerly = true;
+    this.kick();
   }
 
   /** Resolves when every row written so far has committed, or rejects after `timeoutMs`. */
@@ -363,6 +374,7 @@ export class CaptureWriter {
       const waitMs = canSend ? this.sendableIn() : Number.POSITIVE_INFINITY;
       if (waitMs <= 0) {
         inFlight.push(this.send(await this.nextBatch()));
+        if (this.sendableIn() === Number.POSITIVE_INFINITY) this.sendEagerly = false;
         continue;
       }
       if (oldest && waitMs === Number.POSITIVE_INFINITY) {
@@ -395,7 +407,13 @@ export class CaptureWriter {
       oldestAppend ??= segment.appendedAt;
     }
     if (oldestAppend === undefined) return Number.POSITIVE_INFINITY;
-    if (this.flushWaiters > 0 || unsent >= this.maxBatchRows || unsentBytes >= this.maxStatementBytes) return 0;
+    if (
+      this.flushWaiters > 0 ||
+      this.sendEagerly ||
+      unsent >= this.maxBatchRows ||
+      unsentBytes >= this.maxStatementBytes
+    )
+      return 0;
     return oldestAppend + this.maxBatchDelayMs - Date.now();
   }
 
