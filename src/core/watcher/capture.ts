@@ -22,8 +22,16 @@ export interface FileEvent {
 
 const toRelative = (root: string, absolute: string) => path.relative(root, absolute).split(path.sep).join('/');
 
-/** `root` + a relative `/`-separated path. */
-export const absolutePath = (root: string, relative: string) => path.join(root, ...relative.split('/'));
+/**
+ * `root` (absolute and normalised, as VS Code and path.resolve give it) + a relative `/`-separated
+ * path made of names from readdir and fs.watch, so there is nothing to normalise: path.join's
+ * normalising made a tenth of the watcher's garbage.
+ */
+export function absolutePath(root: string, relative: string): string {
+  if (relative === '') return root;
+  const native = path.sep === '/' ? relative : relative.replaceAll('/', path.sep);
+  return root.endsWith(path.sep) ? root + native : root + path.sep + native;
+}
 
 /** lstats between two turns of the event loop: a few milliseconds on a local disk. */
 const LSTAT_SLICE = 256;
