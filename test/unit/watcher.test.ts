@@ -110,6 +110,8 @@ describe('exclusions', () => {
     assert.ok(ignored(at('node_modules')));
     assert.ok(ignored(at('packages', 'x', 'node_modules', 'y', 'index.js')));
     assert.ok(!ignored(at('src', 'git.ts')));
+    assert.ok(!ignored(at('my.git', 'x')) && !ignored(at('node_modules_old', 'x')) && !ignored(at('a', '.github')));
+    assert.ok(ignored.relative('.git') && ignored.relative('a/.git/HEAD') && !ignored.relative('a/.gitignore'));
     assert.ok(!ignored(root));
     assert.ok(!ignored(path.resolve('/elsewhere/node_modules/x')));
   });

@@ -3,6 +3,8 @@ import picomatch from 'picomatch';
 
 /** Never watched nor scanned: git's internals (HEAD is read directly) and dependency trees. */
 export const BUILT_IN_EXCLUDES = ['**/.git/**', '**/node_modules/**'] as const;
+/** BUILT_IN_EXCLUDES as one test of a relative path's segments: tested on every file event, several times cheaper than their globs. */
+const BUILT_IN_SEGMENT = /(?:^|\/)(?:\.git|node_modules)(?:\/|$)/;
 
 /** Globs are compiled to JS regexes: bound their size so a hostile pattern cannot stall matching. */
 const MAX_PATTERN_LENGTH = 500;
@@ -27,7 +29,7 @@ export function createIgnoreMatcher(
   warn: (message: string) => void = () => undefined,
 ): IgnoreMatcher {
   const matchers: Array<{ absolute: boolean; test: (p: string) => boolean }> = [];
-  for (const pattern of [...BUILT_IN_EXCLUDES, ...patterns]) {
+  for (const pattern of patterns) {
     if (typeof pattern !== 'string' || pattern.trim() === '') {
       warn(`Ignoring exclude pattern ${JSON.stringify(pattern)}: expected a non-empty glob string.`);
       continue;
@@ -49,7 +51,7 @@ export function createIgnoreMatcher(
   const rootWithSep = root.endsWith(path.sep) ? root : root + path.sep;
   const rootSlashed = rootWithSep.split(path.sep).join('/');
   const matchesRelative = (relative: string) =>
-    matchers.some((m) => m.test(m.absolute ? rootSlashed + relative : relative));
+    BUILT_IN_SEGMENT.test(relative) || matchers.some((m) => m.test(m.absolute ? rootSlashed + relative : relative));
   return Object.assign(
     (absolutePath: string) =>
       absolutePath.startsWith(rootWithSep) &&
