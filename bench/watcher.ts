@@ -3,7 +3,7 @@
 // straight through mysql2 (the raw ceiling). Usage: npm run bench:watcher -- [--files N]. Needs the
 // MariaDB of test/support.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +56,22 @@ async function count(pool: Queryable, table: string, projectId: string) {
   return { total: Number(rows[0]!.total), files: Number(rows[0]!.files) };
 }
 
+/**
+ * CPU time (ms) the database server has used, when it runs on this machine (Linux): read from
+ * /proc through the pid file it names; undefined elsewhere.
+ */
+async function serverCpuMs(pool: Queryable): Promise<number | undefined> {
+  try {
+    const [rows] = (await pool.query('SELECT @@pid_file AS pidFile')) as [Array<{ pidFile: string }>];
+    const pid = readFileSync(rows[0]!.pidFile, 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { files: { type: 'string', default: '20000' } } });
   const files = Number(values.files);
@@ -98,6 +114,7 @@ async function main(): Promise<void> {
     // The measured run: touch every file, wait until every row is committed. The clock starts at
     // the first touch (the touching process reports it): its Node start-up is not the watcher's time.
     const spawnedAt = performance.now();
+    const serverCpuBefore = await serverCpuMs(database.pool);
     const cpuBefore = process.cpuUsage();
     // Another process touches the files, as editors, git and builds do: this event loop stays free.
     const toucher = spawn(
@@ -106,19 +123,24 @@ async function main(): Promise<void> {
         '-e',
         `const fs=require('fs'),p=require('path');const [root,n,per]=process.argv.slice(1).map((v,i)=>i?Number(v):v);` +
           `process.stdout.write(String(performance.timeOrigin+performance.now()));` +
-          `for(let i=0;i<n;i++)fs.appendFileSync(p.join(root,'d'+String(Math.floor(i/per)).padStart(4,'0'),'f'+String(i).padStart(6,'0')+'.txt'),'touched\\n');`,
+          `for(let i=0;i<n;i++)fs.appendFileSync(p.join(root,'d'+String(Math.floor(i/per)).padStart(4,'0'),'f'+String(i).padStart(6,'0')+'.txt'),'touched\\n');` +
+          `const c=process.cpuUsage();process.stdout.write(' '+(c.user+c.system));`,
         root,
         String(files),
         String(FILES_PER_DIRECTORY),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    let firstTouch = '';
-    toucher.stdout.on('data', (chunk: Buffer) => (firstTouch += chunk.toString()));
+    let report = '';
+    toucher.stdout.on('data', (chunk: Buffer) => (report += chunk.toString()));
     const touchStatus = await new Promise<number | null>((resolve) => toucher.once('close', resolve));
     if (touchStatus !== 0) throw new Error('The touching process failed.');
-    started = Number(firstTouch) - performance.timeOrigin;
-    if (!Number.isFinite(started)) throw new Error(`The touching process reported no start time: "${firstTouch}".`);
+    // It reports when it started touching and, at the end, its CPU time (µs).
+    const [firstTouch, toucherCpuMicros] = report.split(' ').map(Number);
+    started = firstTouch! - performance.timeOrigin;
+    if (!Number.isFinite(started) || !Number.isFinite(toucherCpuMicros)) {
+      throw new Error(`The touching process reported "${report}", not its start and CPU time.`);
+    }
     const touchedMs = performance.now() - started;
     let lastProgress = performance.now();
     let lastCommitted = -1;
@@ -136,6 +158,7 @@ async function main(): Promise<void> {
     }
     const watcherMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuAfter = await serverCpuMs(database.pool);
     if (Number.isNaN(capturedMs)) capturedMs = watcherMs;
     // What the watcher keeps alive (its state, the SHA map, pending paths) as opposed to garbage not yet collected.
     global.gc?.();
@@ -218,6 +241,9 @@ async function main(): Promise<void> {
       captured_ms: Math.round(capturedMs),
       lag_after_touch_ms: Math.round(watcherMs - touchedMs),
       watcher_cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      toucher_cpu_ms: Math.round(toucherCpuMicros! / 1000),
+      database_cpu_ms:
+        serverCpuBefore === undefined || serverCpuAfter === undefined ? 'n/a' : serverCpuAfter - serverCpuBefore,
       rows_per_s: Math.round(rowsPerSecond),
       raw_rows_per_s: Math.round(rawRowsPerSecond),
       ratio: (rowsPerSecond / rawRowsPerSecond).toFixed(2),
