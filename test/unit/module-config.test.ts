@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CockpitError } from '../../src/core/errors.js';
-import { normalizeRemoteUrl } from '../../src/core/git.js';
+import { gitRemoteUrl, normalizeRemoteUrl } from '../../src/core/git.js';
 import { confineToFolder, describeContent, parseConfiguration, ZULU } from '../../src/core/module-config.js';
 import { readProjectLink, writeProjectLink } from '../../src/core/projects.js';
 
@@ -177,5 +178,31 @@ describe('git remotes', () => {
     );
     assert.equal(normalizeRemoteUrl('git@github.com:org/repo.git'), 'git@github.com:org/repo.git');
     assert.equal(normalizeRemoteUrl('ssh://git@host:22/org/repo.git'), 'ssh://git@host:22/org/repo.git');
+  });
+
+  it("reads a folder's remote once while its git config is unchanged, and again after a change", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'cockpit-remote-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: folder });
+    const withoutGit = async () => {
+      const saved = process.env.PATH;
+      process.env.PATH = '';
+      try {
+        return await gitRemoteUrl(folder);
+      } finally {
+        process.env.PATH = saved;
+      }
+    };
+    try {
+      git('init', '-q');
+      assert.equal(await gitRemoteUrl(folder), undefined);
+      git('remote', 'add', 'origin', 'https://user:ghp_secret@github.com/org/one.git');
+      assert.equal(await gitRemoteUrl(folder), 'https://github.com/org/one.git');
+      assert.equal(await withoutGit(), 'https://github.com/org/one.git', 'answered without running git');
+      git('remote', 'set-url', 'origin', 'git@github.com:org/two-longer.git');
+      assert.equal(await withoutGit(), undefined, 'the config changed: asked again, and git is not there');
+      assert.equal(await gitRemoteUrl(folder), 'git@github.com:org/two-longer.git', 'a failed run is not kept');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
