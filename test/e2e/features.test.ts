@@ -15,7 +15,8 @@ import { importTemplate } from '../../src/core/extensions/catalog.ts';
 import { createProjectFromTemplate } from '../../src/core/projects.ts';
 import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { makeGitWorkspace, startCodeServer, type CodeServer } from './harness.ts';
+import type { Locator } from 'playwright-core';
+import { makeGitWorkspace, startCodeServer, whenVisible, type CodeServer } from './harness.ts';
 import { packFixture } from './vsix.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -284,31 +285,36 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
 
   it("first render: the Cockpit's dashboard against a trivial static webview, both warm, in this window", async () => {
     const { runCommand, webviewFrame } = started();
-    const timed = async (command: string, visible: () => Promise<void>) => {
+    /** From the palette's first key to visible, and from the command's invocation (the row's click) to visible. */
+    const timed = async (command: string, target: () => Locator) => {
       await runCommand('View: Close All Editors');
       const begin = performance.now();
-      await runCommand(command);
-      await visible();
-      return performance.now() - begin;
+      const invokedAt = await runCommand(command);
+      await whenVisible(target(), SLOW.timeout);
+      const end = performance.now();
+      return { withPalette: end - begin, fromCommand: end - invokedAt };
     };
-    const trivial = () =>
-      timed('Hello E2E: Show', () => webviewFrame(HELLO).getByText('Hello from webview').waitFor(SLOW));
+    const trivial = () => timed('Hello E2E: Show', () => webviewFrame(HELLO).getByText('Hello from webview'));
     const cockpit = () =>
       timed('Cockpit: Open Cockpit', () =>
-        webviewFrame(COCKPIT).locator('cockpit-app main[aria-label="Active dashboard"] h2').waitFor(SLOW),
+        webviewFrame(COCKPIT).locator('cockpit-app main[aria-label="Active dashboard"] h2'),
       );
     // Alternated, five each; the medians are printed (timings are reported, not asserted: the machine is shared).
-    const trivialMs: number[] = [];
-    const cockpitMs: number[] = [];
+    const trivialRuns: Array<{ withPalette: number; fromCommand: number }> = [];
+    const cockpitRuns: typeof trivialRuns = [];
     for (let round = 0; round < 5; round++) {
-      trivialMs.push(await trivial());
-      cockpitMs.push(await cockpit());
+      trivialRuns.push(await trivial());
+      cockpitRuns.push(await cockpit());
     }
     await runCommand('View: Close All Editors');
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[2]!;
-    console.log(
-      `cockpit_dashboard_render_ms=${Math.round(median(cockpitMs))} trivial_webview_same_window_ms=${Math.round(median(trivialMs))} ratio=${(median(cockpitMs) / median(trivialMs)).toFixed(2)}`,
-    );
+    const median = (runs: typeof trivialRuns, key: keyof (typeof runs)[number]) =>
+      runs.map((run) => run[key]).sort((a, b) => a - b)[2]!;
+    const figures = (key: keyof (typeof trivialRuns)[number]) => {
+      const [cockpitMs, trivialMs] = [median(cockpitRuns, key), median(trivialRuns, key)];
+      return `cockpit_ms=${Math.round(cockpitMs)} trivial_ms=${Math.round(trivialMs)} ratio=${(cockpitMs / trivialMs).toFixed(2)}`;
+    };
+    console.log(`first render from the command: ${figures('fromCommand')}`);
+    console.log(`first render with the palette: ${figures('withPalette')}`);
   });
 
   it('a hostile message injected into the Cockpit webview is refused; the panel keeps working', async () => {
