@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { bootstrapBlock, codiconLinks } from '../../src/vscode/webview/page-parts.js';
+import { pageDocument } from '../../src/vscode/webview/page.js';
 import { createDispatcher, type RequestHandlers } from '../../src/vscode/webview/dispatcher.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -135,17 +135,16 @@ export async function waitFor(condition: () => boolean, timeout = 10_000): Promi
   }
 }
 
+/** The page as webviewHtml builds it, with a stand-in for the VS Code API run before the view. */
 function pageHtml(base: string, options: WebviewPageOptions, bootstrap: unknown): string {
-  const csp = `default-src 'none'; script-src 'nonce-${NONCE}'; style-src ${base}; img-src ${base} data:; font-src ${base}`;
-  const codicons = options.codicons ? codiconLinks(`${base}/dist/webview/codicons`) : '';
-  const stylesheets = (options.stylesheets ?? []).map((sheet) => `<link rel="stylesheet" href="${base}/${sheet}">`);
-  return `<!DOCTYPE html><html><head>
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<link rel="stylesheet" href="${base}/media/webview.css">
-${codicons}
-${stylesheets.join('\n')}
-</head><body>
-<script nonce="${NONCE}">
+  return pageDocument({
+    ...options,
+    nonce: NONCE,
+    source: base,
+    title: options.view,
+    asset: (relativePath) => `${base}/${relativePath}`,
+    bootstrap,
+    prelude: `
   document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
   let state = window.__initialState;
   window.acquireVsCodeApi = () => ({
@@ -154,8 +153,6 @@ ${stylesheets.join('\n')}
     setState: (s) => { state = s; window.__setState(s); },
   });
   window.__getState = () => state;
-</script>
-${bootstrap === undefined ? '' : bootstrapBlock(bootstrap)}
-<script type="module" nonce="${NONCE}" src="${base}/dist/webview/${options.view}.js"></script>
-</body></html>`;
+`,
+  });
 }

@@ -149,6 +149,25 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.equal(await cards.nth(2).locator('button.file').innerText(), 'src/index.ts');
     assert.match(await cards.nth(3).locator('pre').innerText(), /"columns"/);
     assert.match(await cards.nth(3).locator('p.muted').innerText(), /Read-only: Module type "kanban"/);
+    // Icons draw: the page declares the codicon font and each icon's shadow root has the glyph rules.
+    const icon = await app
+      .locator('vscode-icon')
+      .first()
+      .evaluate(async (element) => {
+        await document.fonts.ready;
+        const glyph = element.shadowRoot?.querySelector('.codicon');
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the shadow root's stylesheet
+        return {
+          font: [...document.fonts].some(
+            (font) => font.family.replace(/"/g, '') === 'codicon' && font.status === 'loaded',
+          ),
+          glyph: glyph ? getComputedStyle(glyph, '::before').content : 'none',
+          family: glyph ? getComputedStyle(glyph).fontFamily : '',
+        };
+      });
+    assert.ok(icon.font, 'the codicon font is loaded');
+    assert.notEqual(icon.glyph, 'none');
+    assert.match(icon.family, /codicon/);
     assert.deepEqual(violations, []);
     console.log(`# first render with data in headless Chromium: ${elapsed} ms`);
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { bootstrapBlock, codiconLinks } from './page-parts.js';
+import { pageDocument } from './page.js';
 
 /** The only folders a webview may load from: the built views and the shipped media. */
 export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -23,44 +23,13 @@ export interface ViewPage {
   bootstrap?: unknown;
 }
 
-const escapeAttribute = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/**
- * The page of a view: a fresh nonce per load, a CSP that allows only that nonce's script and the
- * extension's own styles, fonts and images, and no inline styles at all (Lit's constructable
- * stylesheets are not inline and pass).
- */
+/** The page of a view, with a fresh nonce per load (see pageDocument). */
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: ViewPage): string {
-  const nonce = randomBytes(18).toString('base64');
-  const source = webview.cspSource;
-  const asset = (...segments: string[]) =>
-    escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString());
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${source}`,
-    `img-src ${source} data:`,
-    `font-src ${source}`,
-  ].join('; ');
-  const codicons = page.codicons ? codiconLinks(asset('dist', 'webview', 'codicons')) : '';
-  const stylesheets = (page.stylesheets ?? [])
-    .map((file) => `<link rel="stylesheet" href="${asset(...file.split('/'))}">`)
-    .join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeAttribute(page.title)}</title>
-<link rel="stylesheet" href="${asset('media', 'webview.css')}">
-${codicons}
-${stylesheets}
-</head>
-<body>
-${page.bootstrap === undefined ? '' : bootstrapBlock(page.bootstrap)}
-<script type="module" nonce="${nonce}" src="${asset('dist', 'webview', `${page.view}.js`)}"></script>
-</body>
-</html>`;
+  return pageDocument({
+    ...page,
+    nonce: randomBytes(18).toString('base64'),
+    source: webview.cspSource,
+    asset: (relativePath) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...relativePath.split('/'))).toString(),
+  });
 }
