@@ -189,6 +189,28 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('sets a decision status and adds a module of the chosen type with the dropdowns', async () => {
+    handlers['decision/status'] = () => ({ ok: true });
+    handlers['module/create'] = () => ({ id: 'm9' });
+    await open();
+    const app = page.locator('cockpit-app');
+    /** Picks an option of a vscode-single-select as a user does: opens it and clicks the option. */
+    const pick = async (select: ReturnType<typeof app.locator>, option: string) => {
+      await select.click();
+      await select.locator('.options li', { hasText: option }).click();
+    };
+    const status = app.locator('cockpit-module vscode-single-select[aria-label="Status of \\"Use TiDB\\""]');
+    await pick(status, 'superseded');
+    await pick(app.locator('vscode-single-select[aria-label="Module type"]'), 'Decision log');
+    await app.locator('vscode-textfield[aria-label="Module name"] input').fill('Risks');
+    await app.locator('vscode-button', { hasText: 'Add module' }).click();
+    await waitFor(() => received.some((r) => r.method === 'module/create'));
+    const sent = (method: string) => received.filter((r) => r.method === method).map((r) => r.params);
+    assert.deepEqual(sent('decision/status'), [{ moduleId: 'm2', index: 0, title: 'Use TiDB', status: 'superseded' }]);
+    assert.deepEqual(sent('module/create'), [{ dashboardId: 'd2', moduleType: 'decision_log', name: 'Risks' }]);
+    assert.deepEqual(violations, []);
+  });
+
   it('keeps typed input in state when the write fails, and restores it after a reload', async () => {
     handlers['checklist/add'] = () => {
       throw new CockpitError('invalid', 'configuration.items.2.text: must be at most 500 characters');
