@@ -6,14 +6,11 @@
 import * as vscode from 'vscode';
 import { resolveActor } from '../core/actor.js';
 import { binFingerprint } from '../core/bin/index.js';
-import type { Notifications } from '../protocol.js';
 import { binViewHandlers } from './bin-view-handlers.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { pricingFromSettings } from './cortex.js';
-import { createDispatcher } from './webview/dispatcher.js';
-import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml } from './webview/html.js';
 import { SingletonPanel } from './webview/singleton.js';
+import { serveView, type ServedView } from './webview/view.js';
 
 const BIN_PANEL = 'cockpit.bin';
 const TITLE = 'Cockpit: The Bin';
@@ -27,22 +24,18 @@ export function registerBinPanel(cockpit: Cockpit): void {
 }
 
 class BinPanel {
-  private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private fingerprint: string | undefined;
   private polling = false;
   /** After a failed poll (database unreachable) the next ones back off, up to 5 minutes. */
   private failures = 0;
   private nextPollAt = 0;
+  private readonly view: ServedView;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly cockpit: Cockpit,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
-      view: 'bin',
-      title: TITLE,
-    });
     const handlers = binViewHandlers({
       database: () => cockpit.database.get(),
       actor: () => resolveActor(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
@@ -50,17 +43,20 @@ class BinPanel {
       queued: () => void vscode.commands.executeCommand('cockpit.bin.process'),
       pricing: pricingFromSettings,
     });
-    const dispatch = createDispatcher(handlers, { logError: (m) => cockpit.log.error(`Bin view: ${m}`) });
-    this.disposables.push(
-      serveRequests(panel.webview, dispatch),
-      cockpit.database.onDidChange(() => {
-        this.nextPollAt = 0;
-        this.fingerprint = undefined;
-        this.notify('data/changed', { reason: 'database' });
-      }),
-      panel.onDidChangeViewState(({ webviewPanel }) => this.setPolling(webviewPanel.visible)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.view = serveView(cockpit, panel, {
+      page: { view: 'bin', title: TITLE },
+      name: 'Bin view',
+      handlers,
+      owned: [
+        cockpit.database.onDidChange(() => {
+          this.nextPollAt = 0;
+          this.fingerprint = undefined;
+          this.view.notify('data/changed', { reason: 'database' });
+        }),
+        panel.onDidChangeViewState(({ webviewPanel }) => this.setPolling(webviewPanel.visible)),
+        { dispose: () => this.setPolling(false) },
+      ],
+    });
     this.setPolling(panel.visible);
   }
 
@@ -84,7 +80,8 @@ class BinPanel {
     try {
       const database = await this.cockpit.database.get();
       const next = await binFingerprint(database.db);
-      if (this.fingerprint !== undefined && next !== this.fingerprint) this.notify('data/changed', { reason: 'bin' });
+      if (this.fingerprint !== undefined && next !== this.fingerprint)
+        this.view.notify('data/changed', { reason: 'bin' });
       this.fingerprint = next;
       this.failures = 0;
     } catch {
@@ -95,14 +92,5 @@ class BinPanel {
     } finally {
       this.polling = false;
     }
-  }
-
-  private dispose(): void {
-    this.setPolling(false);
-    for (const d of this.disposables.splice(0)) d.dispose();
-  }
-
-  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
-    void postNotification(this.panel.webview, method, params);
   }
 }

@@ -12,10 +12,9 @@ import { clockView, layersView, snapshotActionTarget } from '../core/time/view.j
 import type { Notifications, TimeLayersView } from '../protocol.js';
 import type { Cockpit } from './context.js';
 import { webviewClockPeer, type WebviewClockPeer } from './webview/clock-peer.js';
-import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
-import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml } from './webview/html.js';
+import type { RequestHandlers } from './webview/dispatcher.js';
 import { SingletonPanel } from './webview/singleton.js';
+import { serveView, type ServedView } from './webview/view.js';
 
 const TIME_PANEL = 'cockpit.time';
 const TITLE = 'Cockpit: Time & Versions';
@@ -46,13 +45,13 @@ export function registerTimePanel(cockpit: Cockpit, actions: TimeActions): (focu
   });
   return (focus) => {
     const { view, revealed } = panels.show(focus);
-    if (revealed && focus) void view.notify('time/focus', focus);
+    if (revealed && focus) view.notify('time/focus', focus);
   };
 }
 
 class TimePanel {
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly clockPeer: WebviewClockPeer;
+  private readonly view: ServedView;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -60,27 +59,20 @@ class TimePanel {
     private readonly actions: TimeActions,
     private focus?: Notifications['time/focus'],
   ) {
-    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
-      view: 'time',
-      title: TITLE,
-      stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/time.css'],
-    });
     // While shown, this view's clock is checked as the `Browser` component "webview Time view".
     this.clockPeer = webviewClockPeer(panel, 'Time view', actions.addClockPeer);
-    this.disposables.push(this.clockPeer);
-    const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Time view: ${m}`) });
-    this.disposables.push(
-      serveRequests(panel.webview, dispatch),
-      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
-      panel.onDidChangeViewState(({ webviewPanel }) => {
-        if (webviewPanel.visible) void this.notify('data/changed', { reason: 'focus' });
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
-  }
-
-  private dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this.view = serveView(cockpit, panel, {
+      page: {
+        view: 'time',
+        title: TITLE,
+        stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/time.css'],
+      },
+      name: 'Time view',
+      handlers: this.handlers(),
+      refreshOn: [[cockpit.database.onDidChange, 'database']],
+      refreshWhenShown: true,
+      owned: [this.clockPeer],
+    });
   }
 
   private handlers(): RequestHandlers {
@@ -88,7 +80,7 @@ class TimePanel {
     return {
       'view/ready': () => {
         // A command that opened the panel asked for a scope; the view applies it once it listens.
-        if (this.focus) void this.notify('time/focus', this.focus);
+        if (this.focus) this.notify('time/focus', this.focus);
         this.focus = undefined;
         return { view: 'time' };
       },
@@ -132,7 +124,7 @@ class TimePanel {
     return { ...result, file: file?.relativePath ?? null, fileProblem };
   }
 
-  notify<M extends keyof Notifications>(method: M, params: Notifications[M]): Thenable<boolean> {
-    return postNotification(this.panel.webview, method, params);
+  notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
+    this.view.notify(method, params);
   }
 }

@@ -10,13 +10,12 @@ import {
   tokenAnalyticsReport,
   type TokenAnalyticsReport,
 } from '../core/tokens/analytics-report.js';
-import type { Notifications, RequestParams, TokenAnalyticsView } from '../protocol.js';
+import type { RequestParams, TokenAnalyticsView } from '../protocol.js';
 import type { Cockpit } from './context.js';
 import type { WorkspaceProjectResolver } from './tokens-project.js';
-import { createDispatcher, type RequestHandlers } from './webview/dispatcher.js';
-import { postNotification, serveRequests } from './webview/host.js';
-import { webviewHtml } from './webview/html.js';
+import type { RequestHandlers } from './webview/dispatcher.js';
 import { SingletonPanel } from './webview/singleton.js';
+import { serveView } from './webview/view.js';
 
 const TOKEN_ANALYTICS_PANEL = 'cockpit.tokenAnalytics';
 const TITLE = 'Cockpit: Token Analytics';
@@ -34,34 +33,25 @@ export function registerTokenAnalyticsPanel(cockpit: Cockpit, projects: Workspac
 }
 
 class TokenAnalyticsPanel {
-  private readonly disposables: vscode.Disposable[] = [];
-
   constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly cockpit: Cockpit,
     private readonly projects: WorkspaceProjectResolver,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
-      view: 'analytics',
-      title: TITLE,
-      stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/analytics.css'],
+    serveView(cockpit, panel, {
+      page: {
+        view: 'analytics',
+        title: TITLE,
+        stylesheets: ['dist/webview/uplot.css', 'media/controls.css', 'media/analytics.css'],
+      },
+      name: 'Token analytics view',
+      handlers: this.handlers(),
+      refreshOn: [
+        [cockpit.database.onDidChange, 'database'],
+        [projects.onDidChange, 'project'],
+      ],
+      refreshWhenShown: true,
     });
-    const dispatch = createDispatcher(this.handlers(), {
-      logError: (m) => cockpit.log.error(`Token analytics view: ${m}`),
-    });
-    this.disposables.push(
-      serveRequests(panel.webview, dispatch),
-      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
-      projects.onDidChange(() => this.notify('data/changed', { reason: 'project' })),
-      panel.onDidChangeViewState(({ webviewPanel }) => {
-        if (webviewPanel.visible) this.notify('data/changed', { reason: 'focus' });
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
-  }
-
-  private dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   private handlers(): RequestHandlers {
@@ -102,9 +92,5 @@ class TokenAnalyticsPanel {
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     void vscode.window.showInformationMessage(`Cockpit: token usage exported to ${target.fsPath}.`);
     return target.fsPath;
-  }
-
-  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
-    void postNotification(this.panel.webview, method, params);
   }
 }

@@ -3,12 +3,10 @@
  * dashboards, on the shared webview helpers (CSP + nonce page, validating dispatcher).
  */
 import * as vscode from 'vscode';
-import type { Notifications } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
-import { createDispatcher, type RequestHandlers } from '../webview/dispatcher.js';
-import { postNotification, serveRequests } from '../webview/host.js';
-import { webviewHtml } from '../webview/html.js';
+import type { RequestHandlers } from '../webview/dispatcher.js';
 import { SingletonPanel } from '../webview/singleton.js';
+import { serveView } from '../webview/view.js';
 import type { ExtensionDashboards } from './controller.js';
 
 const EXTENSIONS_PANEL = 'cockpit.extensions';
@@ -27,32 +25,22 @@ export function registerExtensionsPanel(cockpit: Cockpit, controller: ExtensionD
 }
 
 class ExtensionsPanel {
-  private readonly disposables: vscode.Disposable[] = [];
-
   constructor(
     readonly panel: vscode.WebviewPanel,
     cockpit: Cockpit,
     private readonly controller: ExtensionDashboards,
   ) {
-    panel.webview.html = webviewHtml(panel.webview, cockpit.extension.extensionUri, {
-      view: 'extensions',
-      title: TITLE,
+    serveView(cockpit, panel, {
+      page: { view: 'extensions', title: TITLE },
+      name: 'Extensions view',
+      handlers: this.handlers(),
+      refreshOn: [
+        [controller.onDidChange, 'extensions'],
+        [cockpit.database.onDidChange, 'database'],
+        [vscode.workspace.onDidChangeConfiguration, 'settings'],
+      ],
+      refreshWhenShown: true,
     });
-    const dispatch = createDispatcher(this.handlers(), { logError: (m) => cockpit.log.error(`Extensions view: ${m}`) });
-    this.disposables.push(
-      serveRequests(panel.webview, dispatch),
-      controller.onDidChange(() => this.notify('data/changed', { reason: 'extensions' })),
-      cockpit.database.onDidChange(() => this.notify('data/changed', { reason: 'database' })),
-      vscode.workspace.onDidChangeConfiguration(() => this.notify('data/changed', { reason: 'settings' })),
-      panel.onDidChangeViewState(({ webviewPanel }) => {
-        if (webviewPanel.visible) this.notify('data/changed', { reason: 'focus' });
-      }),
-      panel.onDidDispose(() => this.dispose()),
-    );
-  }
-
-  private dispose(): void {
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 
   private handlers(): RequestHandlers {
@@ -75,9 +63,5 @@ class ExtensionsPanel {
       'extensions/saveTemplate': ({ templateId, ...change }) => c.saveTemplate(templateId, change),
       'extensions/rollbackTemplate': (p) => c.rollbackTemplate(p.templateId, p.toVersion),
     };
-  }
-
-  private notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
-    void postNotification(this.panel.webview, method, params);
   }
 }
