@@ -389,8 +389,8 @@ async function waitForWorkbench(page: Page): Promise<void> {
  * Runs a command through the palette. The palette lists a contributed command only after the
  * extension host registered it and does not refresh an open list, so the query is retyped until
  * the row shows up. The exact row is clicked: Enter would run the first, fuzzy-matched, row.
+ * Resolves with the moment (performance.now()) the row was clicked.
  */
-/** Runs a command from the palette; resolves with the moment (performance.now()) its row was clicked. */
 async function runPaletteCommand(page: Page, title: string): Promise<number> {
   const input = page.locator('.quick-input-widget input.input');
   const row = page
@@ -510,10 +510,6 @@ async function keepArtifacts(state: RunState): Promise<void> {
 }
 
 /**
- * A temp folder that is a git repository with one commit. Global and system git config are
- * ignored so the developer's hooks, signing or templates cannot interfere.
- */
-/**
  * Resolves once `locator` is visible, checking every ~10 ms: locator.waitFor() checks 0, 20, 70, 170
  * and 270 ms after it starts and then every 500 ms, so a time measured with it is rounded up to
  * that grid (a page visible 300 ms after the command was measured as ~770 ms).
@@ -526,6 +522,10 @@ export async function whenVisible(locator: Locator, timeoutMs: number): Promise<
   }
 }
 
+/**
+ * A temp folder that is a git repository with one commit. Global and system git config are
+ * ignored so the developer's hooks, signing or templates cannot interfere.
+ */
 export async function makeGitWorkspace(
   files: Record<string, string> = { 'README.md': '# e2e workspace\n' },
 ): Promise<string> {

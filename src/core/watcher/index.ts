@@ -11,7 +11,7 @@ export { captureFolder, captureRows, walkFiles, type CaptureTarget, type FileEve
 export { FolderWatcher, classify, fingerprint, type WatcherStats } from './folder-watcher.js';
 export { GitShaResolver, type FileCommit } from './git.js';
 export { fileTimeline, renderTimelineMarkdown, ATIME_NOTE, type FileTimeline } from './history.js';
-export { createIgnoreMatcher, enabledGlobs, BUILT_IN_EXCLUDES } from './ignore.js';
+export { createIgnoreMatcher, enabledGlobs } from './ignore.js';
 export { resolveFolderProject, normaliseRemote, type FolderProject } from './project.js';
 export { CaptureWriter, type Queryable, type WriterStats } from './writer.js';
 
