@@ -1,6 +1,6 @@
 // Two bundles: the extension host and CLI (CommonJS for Node) and the webviews (ESM for the browser).
 import { context, build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -45,15 +45,10 @@ const webview = {
 const configs = Object.keys(webviewEntries).length > 0 ? [host, webview] : [host];
 
 // The codicon font ships inside dist/webview (a webview may load only from dist/webview and media).
-// Its stylesheet names the font without the cache-busting query, so that the pages' preload of
-// codicon.ttf is the very request the stylesheet makes (an extension update changes the folder anyway).
 const codicons = 'node_modules/@vscode/codicons/dist';
 mkdirSync('dist/webview/codicons', { recursive: true });
-copyFileSync(path.join(codicons, 'codicon.ttf'), 'dist/webview/codicons/codicon.ttf');
-const codiconCss = readFileSync(path.join(codicons, 'codicon.css'), 'utf8');
-const fontUrl = /codicon\.ttf\?\w+/g;
-if (!fontUrl.test(codiconCss)) throw new Error('codicon.css no longer names codicon.ttf?<hash>: see codiconLinks().');
-writeFileSync('dist/webview/codicons/codicon.css', codiconCss.replace(fontUrl, 'codicon.ttf'));
+for (const file of ['codicon.css', 'codicon.ttf'])
+  copyFileSync(path.join(codicons, file), path.join('dist/webview/codicons', file));
 
 // uPlot's stylesheet is linked by the analytics page (the CSP allows no inline styles).
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uplot.css');

@@ -24,7 +24,7 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
  * float arithmetic: exact, as every value stays far below 2^53 within DATETIME's range, and several
  * times faster than BigInt's.
  */
-function formatSecond(seconds: number): string {
+function formatDateTime(seconds: number): string {
   const days = Math.floor(seconds / 86_400);
   const secondOfDay = seconds - days * 86_400;
   const z = days + 719_468;
@@ -57,7 +57,7 @@ function formatSeconds(seconds: number, micros: number): string {
   let prefix = secondPrefixes.get(seconds);
   if (prefix === undefined) {
     if (secondPrefixes.size >= MAX_SECOND_PREFIXES) secondPrefixes.clear();
-    prefix = `${formatSecond(seconds)}.`;
+    prefix = `${formatDateTime(seconds)}.`;
     secondPrefixes.set(seconds, prefix);
   }
   return prefix + pad(micros, 6);
