@@ -108,8 +108,31 @@ export interface CodeServer {
   reloadWindow(): Promise<void>;
   screenshot(name: string): Promise<string>;
   logs(): Promise<LogPaths>;
+  /**
+   * Runs an extension test suite in a new window of this server, as `@vscode/test-electron` runs one
+   * in a desktop VS Code; see runExtensionTests.
+   */
+  runExtensionTests(options: ExtensionTestsOptions): Promise<ExtensionTestsResult>;
   /** Idempotent. With `failed`, keeps screenshots and logs in `test/e2e/artifacts/<suite>/`. */
   stop(options?: { failed?: boolean }): Promise<void>;
+}
+
+export interface ExtensionTestsOptions {
+  /** The installed extension the suite tests (it becomes the window's development extension). */
+  extensionId: string;
+  /** A CommonJS module exporting `run(): Promise<void>`, on this machine. */
+  testsPath: string;
+  workspaceDir: string;
+  /** Environment for the extension host (`extensionTestsEnv` of test-electron). */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ExtensionTestsResult {
+  /** What VS Code reports when the suite ends: 0 when `run()` resolved. */
+  exitCode: number;
+  /** The lines the extension host logged meanwhile (the suite's console output among them). */
+  output: string[];
 }
 
 interface Dirs {
@@ -233,6 +256,7 @@ function session(state: RunState, page: Page, url: string, timings: StartTimings
     },
     screenshot: (name) => screenshot(state, name),
     logs: () => logPaths(state.dirs),
+    runExtensionTests: (options) => runExtensionTests(state, url, options),
     stop: (opts) => stop(state, opts?.failed ?? false),
   };
 }
@@ -424,6 +448,68 @@ async function runPaletteCommand(page: Page, title: string): Promise<number> {
     }
   }
   throw new Error(`Command "${title}" did not show up in the command palette within ${COMMAND_TIMEOUT_MS} ms`);
+}
+
+/**
+ * VS Code's own extension-test mode in a new window: the workbench URL's payload names the
+ * development extension and the suite, the extension host loads the suite and calls `run()`, then
+ * reports its exit code to `codeAutomationExit`. The web workbench honours that payload only with
+ * its smoke-test flag, which code-server's command line refuses, so the page sets it in the
+ * workbench's configuration before the workbench reads it.
+ */
+async function runExtensionTests(
+  state: RunState,
+  url: string,
+  options: ExtensionTestsOptions,
+): Promise<ExtensionTestsResult> {
+  if (!state.browser) throw new Error('No browser to open the test window in');
+  const installed = (await readdir(state.dirs.extensions)).find((name) =>
+    name.toLowerCase().startsWith(`${options.extensionId.toLowerCase()}-`),
+  );
+  if (!installed) throw new Error(`${options.extensionId} is not installed in this server`);
+  const remote = (path: string) => `vscode-remote://${new URL(url).host}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(join(state.dirs.extensions, installed))],
+    ['extensionTestsPath', remote(options.testsPath)],
+    ['extensionEnvironment', JSON.stringify(options.env ?? {})],
+  ];
+  const page = await state.browser.newPage();
+  const output: string[] = [];
+  // Logged lines arrive as "%c INFO color: #33f <text>"; the text is what matters.
+  page.on('console', (message) => output.push(message.text().replace(/^%c\s+\w+\s+color:\s*\S+\s*/, '')));
+  try {
+    let reportExit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (reportExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
+    await page.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        const meta = document.getElementById('vscode-workbench-web-configuration');
+        const settings = meta?.getAttribute('data-settings');
+        if (!meta || !settings) return;
+        observer.disconnect();
+        const config = JSON.parse(settings) as { developmentOptions?: Record<string, unknown> };
+        config.developmentOptions = { ...config.developmentOptions, enableSmokeTestDriver: true };
+        meta.setAttribute('data-settings', JSON.stringify(config));
+      });
+      observer.observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(
+      `${url}/?folder=${encodeURIComponent(options.workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      { timeout: WORKBENCH_TIMEOUT_MS },
+    );
+    const timeoutMs = options.timeoutMs ?? 180_000;
+    const timer = new AbortController();
+    const exitCode = await Promise.race([
+      exited,
+      sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => undefined),
+    ]).finally(() => timer.abort());
+    if (exitCode === undefined) {
+      throw new Error(`The extension tests did not finish within ${timeoutMs} ms:\n${output.join('\n')}`);
+    }
+    return { exitCode, output };
+  } finally {
+    await withTimeout(page.close(), STOP_TIMEOUT_MS);
+  }
 }
 
 function escapeRegExp(text: string): string {
