@@ -1,38 +1,62 @@
-import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Answers of gitRemoteUrl by folder, valid while the repository's config file is unchanged. */
-const remotes = new Map<string, { config: string; url: string | undefined }>();
+/**
+ * The `origin` remote URL (else the first remote's) of the repository containing `dir`, read from
+ * its config file: no git process, so this is cheap and safe in untrusted workspaces too. Worktrees
+ * and submodules (a `.git` file pointing elsewhere) are followed. undefined outside a repository.
+ */
+export async function originOf(dir: string): Promise<string | undefined> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const dotGit = path.join(current, '.git');
+    const info = await stat(dotGit).catch(() => undefined);
+    if (info) {
+      let gitDir = dotGit;
+      if (info.isFile()) {
+        // A worktree or submodule: ".git" holds "gitdir: <path>"; a worktree's config lives in its commondir.
+        const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, 'utf8'))?.[1]?.trim();
+        if (!pointer) return undefined;
+        gitDir = path.resolve(current, pointer);
+        const common = await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
+        if (common) gitDir = path.resolve(gitDir, common.trim());
+      }
+      const config = await readFile(path.join(gitDir, 'config'), 'utf8').catch(() => '');
+      const remotes = [...config.matchAll(/\[remote\s+"([^"]*)"\]([^[]*)/g)].map(([, name, section]) => ({
+        name,
+        url: /^\s*url\s*=\s*(.+?)\s*$/m.exec(section!)?.[1],
+      }));
+      return (remotes.find((r) => r.name === 'origin' && r.url) ?? remotes.find((r) => r.url))?.url;
+    }
+    if (path.dirname(current) === current) return undefined;
+  }
+}
 
 /**
- * The folder's `origin` remote (else its first remote), without credentials, or undefined when
- * the folder is not a git repository or git is missing. Callers skip this in untrusted workspaces.
- * Remotes are kept in the repository's `.git/config`: while its size and mtime are unchanged the
- * last answer stands, instead of one or two git processes each time the Cockpit opens (20–60 ms).
+ * `git@github.com:Org/Repo.git`, `https://user@github.com/org/repo`, `ssh://git@github.com/org/repo.git`
+ * → `github.com/org/repo`, so the forms of one remote compare equal. Local paths are returned resolved.
  */
-export async function gitRemoteUrl(folder: string): Promise<string | undefined> {
-  const config = await stat(path.join(folder, '.git', 'config')).then(
-    (s) => `${s.size}:${s.mtimeMs}`,
-    () => undefined, // not a repository's top folder (or a worktree): asked every time
-  );
-  const known = remotes.get(folder);
-  if (config !== undefined && known?.config === config) return known.url;
-  // `git config` exits 1 for a key that is not set: an answer. Any other failure (no git, a
-  // timeout) is not, and is asked again next time.
-  let answered = true;
-  const run = (args: string[]) =>
-    new Promise<string>((resolve) => {
-      execFile('git', args, { cwd: folder, timeout: 3000 }, (error, stdout) => {
-        if (error && error.code !== 1) answered = false;
-        resolve(error ? '' : stdout.trim());
-      });
-    });
-  const origin = await run(['config', '--get', 'remote.origin.url']);
-  const remote = origin || (await run(['config', '--get-regexp', '^remote\\..*\\.url$'])).split('\n')[0]?.split(' ')[1];
-  const url = remote ? normalizeRemoteUrl(remote) : undefined;
-  if (config !== undefined && answered) remotes.set(folder, { config, url });
-  return url;
+export function normalizeRepository(value: string): string {
+  const text = value.trim();
+  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/)(.+)$/.exec(text);
+  let hostAndPath: string;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return text.toLowerCase(); // not a URL after all: compared as written
+    }
+    if (url.protocol === 'file:') return path.resolve(decodeURIComponent(url.pathname));
+    hostAndPath = `${url.hostname}${url.pathname}`;
+  } else if (scp && !path.isAbsolute(text)) {
+    hostAndPath = `${scp[1]}/${scp[2]}`;
+  } else {
+    return path.resolve(text);
+  }
+  return hostAndPath
+    .replace(/\.git\/?$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 /** Drops user:password@ from URL-style remotes, so a token in a remote never reaches the database. */

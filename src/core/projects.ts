@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/connection.js';
 import { dashboards, modules, profiles, projects, templates, versionHistory } from '../db/schema/index.js';
 import { audited } from './audit.js';
 import { CockpitError, invalid, notFound, parseJsonText } from './errors.js';
+import { normalizeRemoteUrl, normalizeRepository, originOf } from './git.js';
 import { isKnownModuleType, parseConfiguration, zodToCockpit } from './module-config.js';
 
 export interface Project {
@@ -37,7 +38,14 @@ export async function getProject(db: Db, id: string): Promise<Project | undefine
   return row;
 }
 
-/** The project of a folder: the linked id wins; else the oldest project with the same git remote. */
+/** How a folder's project was found: its link file, its git remote, or it was created for it. */
+export type FolderMatch = 'link' | 'git' | 'created';
+
+/**
+ * The project of a folder: the linked id wins; else the oldest project whose `git_repository` is
+ * the same repository in any URL form (`git@host:org/repo.git` matches `https://host/org/repo`, as
+ * two teammates' clones of one repository must).
+ */
 export async function findProject(
   db: Db,
   folder: { linkedProjectId?: string; gitRepository?: string },
@@ -47,15 +55,66 @@ export async function findProject(
     if (project) return { project, matchedBy: 'link' };
   }
   if (folder.gitRepository) {
-    const [project] = await db
+    const wanted = normalizeRepository(folder.gitRepository);
+    const candidates = await db
       .select(projectColumns)
       .from(projects)
-      .where(eq(projects.gitRepository, folder.gitRepository))
-      .orderBy(asc(projects.createdAt), asc(projects.id))
-      .limit(1);
+      .where(isNotNull(projects.gitRepository))
+      .orderBy(asc(projects.createdAt), asc(projects.id));
+    const project = candidates.find((p) => normalizeRepository(p.gitRepository!) === wanted);
     if (project) return { project, matchedBy: 'git' };
   }
   return undefined;
+}
+
+/**
+ * A workspace folder's project — one folder, one project, the same answer for the Cockpit, the file
+ * watcher and the token tracker: the project its `.vscode/cockpit.json` links, else the one of its
+ * git remote (read from the repository's config, no git process). A malformed link file is an error.
+ */
+export async function findFolderProject(
+  db: Db,
+  folder: string,
+): Promise<{ project: Project; matchedBy: 'link' | 'git' } | undefined> {
+  const [linkedProjectId, gitRepository] = await Promise.all([readProjectLink(folder), originOf(folder)]);
+  return findProject(db, { linkedProjectId, gitRepository });
+}
+
+/**
+ * findFolderProject, else a new project for the folder (capturing a folder that has none): named
+ * after the folder, with its remote, and — as for a project created in the Cockpit — a link file
+ * when there is no remote to find it by. A link naming a project this database lacks (a teammate's
+ * link, a fresh database) creates the project under that id.
+ */
+export async function ensureFolderProject(
+  db: Db,
+  actor: string,
+  folder: string,
+): Promise<{ project: Project; matchedBy: FolderMatch }> {
+  const [linkedProjectId, remote] = await Promise.all([readProjectLink(folder), originOf(folder)]);
+  const found = await findProject(db, { linkedProjectId, gitRepository: remote });
+  if (found) return found;
+  const project: Project = {
+    id: linkedProjectId ?? randomUUID(),
+    name: path.basename(path.resolve(folder)) || 'project',
+    description: null,
+    ownerUserId: actor,
+    workflowTemplate: null,
+    gitRepository: remote ? normalizeRemoteUrl(remote) : null,
+  };
+  await audited(
+    db,
+    {
+      userId: actor,
+      action: 'project.create',
+      resourceType: 'project',
+      resourceId: project.id,
+      metadata: { source: 'capture' },
+    },
+    (tx) => tx.insert(projects).values(project),
+  );
+  if (!remote && !linkedProjectId) await writeProjectLink(folder, project.id);
+  return { project, matchedBy: 'created' };
 }
 
 // ── .vscode/cockpit.json ────────────────────────────────────────────────────────────────────

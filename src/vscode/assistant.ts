@@ -68,7 +68,7 @@ export function registerAssistant(cockpit: Cockpit): void {
   let projects: SimpleWorkspaceProjectResolver | undefined;
   const resolver = () => {
     if (!projects) {
-      projects = new SimpleWorkspaceProjectResolver(cockpit.log);
+      projects = new SimpleWorkspaceProjectResolver(cockpit.log, cockpit.folderProjects.event);
       cockpit.extension.subscriptions.push(
         projects,
         cockpit.database.onDidChange(() => projects?.reset()),

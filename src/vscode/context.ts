@@ -12,6 +12,8 @@ export interface Cockpit {
    * schedules): it runs in the next task, so activation only registers commands, views and serializers.
    */
   afterActivation(start: () => void): void;
+  /** Fired when a workspace folder may map to another project (one was created for it in this window). */
+  folderProjects: vscode.EventEmitter<void>;
 }
 
 /**

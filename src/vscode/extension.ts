@@ -29,9 +29,16 @@ export function activate(context: vscode.ExtensionContext): CockpitApi {
   const startedCpu = threadCpuMs();
   const log = vscode.window.createOutputChannel('DevGuide Cockpit', { log: true });
   const database = new CockpitDatabase(context.secrets, log);
-  context.subscriptions.push(log, database);
+  const folderProjects = new vscode.EventEmitter<void>();
+  context.subscriptions.push(log, database, folderProjects);
   const deferred: Array<() => void> = [];
-  const cockpit: Cockpit = { extension: context, database, log, afterActivation: (start) => deferred.push(start) };
+  const cockpit: Cockpit = {
+    extension: context,
+    database,
+    log,
+    afterActivation: (start) => deferred.push(start),
+    folderProjects,
+  };
 
   // Each feature registers its own commands, views and listeners; none touches the database here.
   registerDatabaseCommands(cockpit);

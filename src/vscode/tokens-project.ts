@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Database } from '../db/connection.js';
+import { findFolderProject } from '../core/projects.js';
 import { createProjectResolver, findProject } from '../core/tokens/project-resolver.js';
-import { readProjectLink } from '../core/projects.js';
 import { describeError } from './database.js';
 
 export interface WorkspaceProject {
@@ -11,20 +11,16 @@ export interface WorkspaceProject {
   folder: string;
 }
 
-/**
- * Which Cockpit project this window works on. A small interface so the full workspace → project
- * mapping (src/core/projects*, built separately) can replace this implementation later.
- */
+/** Which Cockpit project this window works on. */
 export interface WorkspaceProjectResolver extends vscode.Disposable {
   current(database: Database): Promise<WorkspaceProject | undefined>;
   readonly onDidChange: vscode.Event<void>;
 }
 
 /**
- * `.vscode/cockpit.json` (`{ "projectId": "…" }`) in the first workspace folder wins; otherwise the
- * project whose `git_repository` is the folder's path or its `origin` remote (read from .git/config:
- * no git process, so this is safe in untrusted workspaces too). Cached until the folders, that file
- * or the database change.
+ * The first workspace folder's project as the Cockpit finds it (its link file, else its git
+ * remote), else a project whose `git_repository` is the folder's local path (as log imports map
+ * them). Cached until the folders, the link file, the folder's project or the database change.
  */
 export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver {
   private cached: Promise<WorkspaceProject | undefined> | undefined;
@@ -33,7 +29,10 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private watching = false;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly folderProjectsChanged: vscode.Event<void>,
+  ) {}
 
   /** Watches for what invalidates the answer from the first resolve on (nothing is cached before it). */
   private watch(): void {
@@ -50,6 +49,7 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
       watcher.onDidChange(invalidate),
       watcher.onDidDelete(invalidate),
       vscode.workspace.onDidChangeWorkspaceFolders(invalidate),
+      this.folderProjectsChanged(invalidate),
     );
   }
 
@@ -70,25 +70,15 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
   private async resolve(database: Database): Promise<WorkspaceProject | undefined> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder || folder.uri.scheme !== 'file') return undefined;
-    const configured = await this.configuredProjectId(folder.uri.fsPath);
-    const id = configured ?? (await (await createProjectResolver(database.db))(folder.uri.fsPath));
-    if (!id) return undefined;
-    const project = await findProject(database.db, id);
-    if (!project) {
-      this.log.warn(`.vscode/cockpit.json names project ${id}, which is not in the database.`);
-      return undefined;
-    }
-    return { ...project, folder: folder.uri.fsPath };
-  }
-
-  /** The folder's link file (the Cockpit's own reader); a malformed one is reported and the git remote decides. */
-  private async configuredProjectId(folder: string): Promise<string | undefined> {
-    try {
-      return await readProjectLink(folder);
-    } catch (error) {
+    const root = folder.uri.fsPath;
+    const found = await findFolderProject(database.db, root).catch((error: unknown) => {
       this.log.warn(`${describeError(error)} Matching the git remote instead.`);
       return undefined;
-    }
+    });
+    if (found) return { id: found.project.id, name: found.project.name, folder: root };
+    const id = await (await createProjectResolver(database.db))(root);
+    const project = id ? await findProject(database.db, id) : undefined;
+    return project && { ...project, folder: root };
   }
 
   dispose(): void {

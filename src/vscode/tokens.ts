@@ -42,7 +42,7 @@ const LOCAL_REFRESH_DELAY_MS = 200;
 const FULL_SCAN_INTERVAL_MS = 10 * 60_000;
 
 export function registerTokens(cockpit: Cockpit): TokensApi {
-  const projects = new SimpleWorkspaceProjectResolver(cockpit.log);
+  const projects = new SimpleWorkspaceProjectResolver(cockpit.log, cockpit.folderProjects.event);
   const tokens = new TokenCost(cockpit, projects);
   cockpit.extension.subscriptions.push(tokens);
   cockpit.afterActivation(() => tokens.start());

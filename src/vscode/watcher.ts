@@ -12,8 +12,9 @@ import {
   FolderWatcher,
   GitShaResolver,
   renderTimelineMarkdown,
-  resolveFolderProject,
 } from '../core/watcher/index.js';
+import { resolveActor } from '../core/actor.js';
+import { ensureFolderProject, findFolderProject } from '../core/projects.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
 
@@ -45,6 +46,8 @@ export function registerWatcher(cockpit: Cockpit): void {
     cockpit.extension.subscriptions.push(
       vscode.workspace.onDidChangeWorkspaceFolders((e) => void service.foldersChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void service.restart()),
+      // A folder without a project is not watched until one is created for it.
+      cockpit.folderProjects.event(() => void service.restart()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('cockpit.watcher') || e.affectsConfiguration('files.watcherExclude')) {
           void service.restart();
@@ -94,7 +97,7 @@ class WatcherService implements vscode.Disposable {
     const folder = await this.pickFolder(uri);
     if (!folder) return;
     const state = this.state(folder);
-    const projectId = await this.projectOf(state);
+    const projectId = await this.projectOf(state, { create: true });
     const writer = await this.openWriter();
     const isIgnored = this.ignoreMatcher(folder);
     const result = await vscode.window.withProgress(
@@ -131,7 +134,10 @@ class WatcherService implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(target);
     if (!folder) throw invalid(`${target.fsPath} is not inside a workspace folder.`);
     const state = this.state(folder);
-    const projectId = await this.projectOf(state);
+    const projectId = await this.projectOf(state, { create: false });
+    if (!projectId) {
+      throw invalid(`${folder.name} has no Cockpit project yet: create one in the Cockpit (Cockpit: Open Cockpit).`);
+    }
     const filePath = path.relative(folder.uri.fsPath, target.fsPath).split(path.sep).join('/');
     const database = await this.cockpit.database.get();
     const timeline = await fileTimeline(database.db, state.git, { projectId, filePath });
@@ -166,14 +172,18 @@ class WatcherService implements vscode.Disposable {
   private async startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     if (folder.uri.scheme !== 'file') return;
     const state = this.state(folder);
-    let projectId: string;
+    let projectId: string | undefined;
     try {
-      projectId = await this.projectOf(state);
+      projectId = await this.projectOf(state, { create: false });
     } catch (error) {
       this.cockpit.log.warn(
         `File watcher for ${folder.name} waits for the database to find its project: ${describeError(error)}`,
       );
       this.retryLater();
+      return;
+    }
+    if (!projectId) {
+      this.cockpit.log.info(`${folder.name} has no Cockpit project yet: its files are watched once it has one.`);
       return;
     }
     const writer = await this.openWriter();
@@ -196,23 +206,35 @@ class WatcherService implements vscode.Disposable {
     }, 60_000);
   }
 
-  /** The folder's project, remembered per workspace so the watcher can start while the database is down. */
-  private async projectOf(state: FolderState): Promise<string> {
+  /**
+   * The folder's project, as the Cockpit finds it (`create`: else a new one, for an explicit capture);
+   * undefined when it has none. Asked again at every (re)start; the last answer is remembered per
+   * folder so the watcher can start, spooling, while the database is down.
+   */
+  private async projectOf(state: FolderState, options: { create: true }): Promise<string>;
+  private async projectOf(state: FolderState, options: { create: false }): Promise<string | undefined>;
+  private async projectOf(state: FolderState, options: { create: boolean }): Promise<string | undefined> {
     if (state.projectId) return state.projectId;
     const key = `cockpit.watcher.project/${state.folder.uri.toString()}`;
-    const remembered = this.cockpit.extension.workspaceState.get<string>(key);
-    if (remembered) {
-      state.projectId = remembered;
-      return remembered;
+    const root = state.folder.uri.fsPath;
+    let database;
+    try {
+      database = await this.cockpit.database.get();
+    } catch (error) {
+      const remembered = this.cockpit.extension.workspaceState.get<string>(key);
+      if (!remembered) throw error;
+      return (state.projectId = remembered);
     }
-    const database = await this.cockpit.database.get();
-    const project = await resolveFolderProject(database.db, state.folder.uri.fsPath);
+    const found = options.create
+      ? await ensureFolderProject(database.db, await resolveActor(root), root)
+      : await findFolderProject(database.db, root);
+    if (!found) return undefined;
+    if (found.matchedBy === 'created') this.cockpit.folderProjects.fire();
     this.cockpit.log.info(
-      `Folder ${state.folder.name} → project ${project.name} (${project.id}, ${project.matchedBy}).`,
+      `Folder ${state.folder.name} → project ${found.project.name} (${found.project.id}, ${found.matchedBy}).`,
     );
-    await this.cockpit.extension.workspaceState.update(key, project.id);
-    state.projectId = project.id;
-    return project.id;
+    await this.cockpit.extension.workspaceState.update(key, found.project.id);
+    return (state.projectId = found.project.id);
   }
 
   private ignoreMatcher(folder: vscode.WorkspaceFolder) {
@@ -251,7 +273,10 @@ class WatcherService implements vscode.Disposable {
 
   private async stopAll(): Promise<void> {
     const watchers = [...this.folders.values()].map((state) => state.watcher);
-    for (const state of this.folders.values()) state.watcher = undefined;
+    for (const state of this.folders.values()) {
+      state.watcher = undefined;
+      state.projectId = undefined;
+    }
     await Promise.all(watchers.map((watcher) => watcher?.close()));
   }
 }

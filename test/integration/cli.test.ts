@@ -65,12 +65,13 @@ describe('bin/cockpit (needs `npm run build`)', () => {
       const args = ['capture', '--path', folder, '--exclude', 'out/**', '--spool-dir', spool];
       const first = cockpit(args);
       assert.equal(first.status, 0, first.stderr);
+      // a.txt, src/b.ts and the link to the project created for the folder (it has no git remote).
       assert.match(
         first.stdout,
-        /Captured 2 file\(s\) of cockpit-cli-capture-\w+ \([0-9a-f-]{36}, created\): 2 new row\(s\), 0 unchanged/,
+        /Captured 3 file\(s\) of cockpit-cli-capture-\w+ \([0-9a-f-]{36}, created\): 3 new row\(s\), 0 unchanged/,
       );
       const second = cockpit(args);
-      assert.match(second.stdout, /\(([0-9a-f-]{36}), folder\): 0 new row\(s\), 2 unchanged since the last capture/);
+      assert.match(second.stdout, /\(([0-9a-f-]{36}), link\): 0 new row\(s\), 3 unchanged since the last capture/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
       rmSync(spool, { recursive: true, force: true });

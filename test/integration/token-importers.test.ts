@@ -14,7 +14,8 @@ import {
   LogWatcher,
   type ImportOptions,
 } from '../../src/core/tokens/importers/index.js';
-import { createProjectResolver, normalizeRepository } from '../../src/core/tokens/project-resolver.js';
+import { normalizeRepository } from '../../src/core/git.js';
+import { createProjectResolver } from '../../src/core/tokens/project-resolver.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ALPHA, claudeLine } from '../support/token-logs.js';
 

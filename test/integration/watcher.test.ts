@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  promises as fs,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,8 +22,8 @@ import {
   fileTimeline,
   FolderWatcher,
   GitShaResolver,
-  resolveFolderProject,
 } from '../../src/core/watcher/index.js';
+import { ensureFolderProject, findFolderProject } from '../../src/core/projects.js';
 import { captureRowId, captureTuple, type CaptureRow } from '../../src/core/watcher/rows.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
@@ -521,43 +530,64 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     assert.deepEqual((await fs.readdir(spoolDir)).sort(), ['mine.lock', 'mine.spool']);
   });
 
-  it('captures a folder once (the CLI path): project created once, a rescan adds nothing', async () => {
+  it('captures a folder once (the CLI path): project created and linked once, a rescan adds nothing', async () => {
     const root = newRepository();
     write(root, 'a.txt', 'a');
     write(root, 'node_modules/x.js', 'x');
     const spoolDir = tempDir('once');
     const first = await captureOnce(database, { root, spoolDir });
     assert.equal(first.project.matchedBy, 'created');
-    assert.deepEqual([first.files, first.inserted, first.pending], [1, 1, 0]);
+    assert.equal(first.project.name, path.basename(root));
+    // a.txt and the link: no remote to find the project by, so the folder is linked, as a project
+    // created in the Cockpit is.
+    assert.deepEqual([first.files, first.inserted, first.pending], [2, 2, 0]);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(root, '.vscode/cockpit.json'), 'utf8')), {
+      projectId: first.project.id,
+    });
     const second = await captureOnce(database, { root, spoolDir });
     assert.equal(second.project.id, first.project.id);
-    assert.equal(second.project.matchedBy, 'folder');
-    assert.deepEqual([second.inserted, second.duplicates], [0, 1]);
+    assert.equal(second.project.matchedBy, 'link');
+    assert.deepEqual([second.inserted, second.duplicates], [0, 2]);
   });
 
-  it('matches the project from .vscode/cockpit.json or the git remote, and rejects a malformed config', async () => {
+  it("finds a folder's project as the Cockpit does: link, else the same repository in any URL form", async () => {
     const configured = newRepository();
     write(configured, '.vscode/cockpit.json', JSON.stringify({ projectId: 'proj-configured' }));
-    const first = await resolveFolderProject(database.db, configured);
-    assert.deepEqual([first.id, first.matchedBy], ['proj-configured', 'cockpit.json']);
-    assert.equal((await resolveFolderProject(database.db, configured)).id, 'proj-configured');
+    assert.equal(
+      await findFolderProject(database.db, configured),
+      undefined,
+      'linked to a project not in the database',
+    );
+    const created = await ensureFolderProject(database.db, 'dev@example.com', configured);
+    assert.deepEqual([created.project.id, created.matchedBy], ['proj-configured', 'created']);
+    const linked = await findFolderProject(database.db, configured);
+    assert.deepEqual([linked?.project.id, linked?.matchedBy], ['proj-configured', 'link']);
 
     await database.pool.query(
-      "INSERT INTO projects (id, name, owner_user_id, git_repository) VALUES ('proj-remote', 'Remote', 'x', 'https://github.com/acme/widget.git')",
+      "INSERT INTO projects (id, name, owner_user_id, git_repository, created_at) VALUES ('proj-remote', 'Remote', 'x', 'https://github.com/acme/widget.git', '2020-01-01'), ('proj-remote-later', 'Later', 'x', 'git@github.com:acme/widget.git', '2021-01-01')",
     );
     const cloned = newRepository();
-    git(cloned, 'remote', 'add', 'origin', 'git@github.com:acme/widget.git');
-    assert.deepEqual(await resolveFolderProject(database.db, cloned), {
-      id: 'proj-remote',
-      name: 'Remote',
-      matchedBy: 'git-remote',
-    });
+    git(cloned, 'remote', 'add', 'origin', 'git@github.com:Acme/widget');
+    const byRemote = await ensureFolderProject(database.db, 'dev@example.com', cloned);
+    assert.deepEqual(
+      [byRemote.project.id, byRemote.matchedBy],
+      ['proj-remote', 'git'],
+      'the oldest of that repository',
+    );
+    assert.equal(readFileSync(path.join(cloned, '.git/config'), 'utf8').includes('cockpit'), false);
+
+    const fresh = newRepository();
+    git(fresh, 'remote', 'add', 'origin', 'https://user:token@example.com/team/fresh.git');
+    const made = await ensureFolderProject(database.db, 'dev@example.com', fresh);
+    assert.deepEqual([made.matchedBy, made.project.gitRepository], ['created', 'https://example.com/team/fresh.git']);
+    assert.equal(existsSync(path.join(fresh, '.vscode/cockpit.json')), false, 'found by its remote: no link written');
+    assert.equal((await findFolderProject(database.db, fresh))?.project.id, made.project.id);
 
     const broken = tempDir('broken');
     write(broken, '.vscode/cockpit.json', '{"projectId": ');
-    await assert.rejects(resolveFolderProject(database.db, broken), /cockpit\.json is not valid JSON/);
+    await assert.rejects(findFolderProject(database.db, broken), /cockpit\.json is not valid JSON/);
     write(broken, '.vscode/cockpit.json', '{"projectId": 42}');
-    await assert.rejects(resolveFolderProject(database.db, broken), /"projectId" must be a string/);
+    await assert.rejects(ensureFolderProject(database.db, 'dev@example.com', broken), /projectId/);
   });
 
   it('correlates a file across the filesystem, git and the database', async () => {

@@ -5,9 +5,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CockpitError } from '../../src/core/errors.js';
-import { gitRemoteUrl, normalizeRemoteUrl } from '../../src/core/git.js';
+import { normalizeRemoteUrl, normalizeRepository, originOf } from '../../src/core/git.js';
 import { confineToFolder, describeContent, parseConfiguration, ZULU } from '../../src/core/module-config.js';
 import { readProjectLink, writeProjectLink } from '../../src/core/projects.js';
+
+/** A commit needs an identity; the machine's global git config may have none. */
+const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.invalid',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.invalid',
+};
 
 function refused(run: () => unknown, field: string, message?: RegExp) {
   assert.throws(run, (error: unknown) => {
@@ -180,27 +188,41 @@ describe('git remotes', () => {
     assert.equal(normalizeRemoteUrl('ssh://git@host:22/org/repo.git'), 'ssh://git@host:22/org/repo.git');
   });
 
-  it("reads a folder's remote once while its git config is unchanged, and again after a change", async () => {
+  it('matches the same repository written as https, ssh or scp, without credentials', () => {
+    const expected = 'github.com/acme/cockpit';
+    assert.equal(normalizeRepository('https://github.com/acme/cockpit.git'), expected);
+    assert.equal(normalizeRepository('https://user:token@github.com/Acme/Cockpit'), expected);
+    assert.equal(normalizeRepository('git@github.com:acme/cockpit.git'), expected);
+    assert.equal(normalizeRepository('ssh://git@github.com/acme/cockpit.git/'), expected);
+    assert.equal(normalizeRepository('https://[not a url'), 'https://[not a url');
+  });
+
+  it("reads a folder's remote from its git config, without git: origin, else the first; worktrees too", async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'cockpit-remote-'));
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: folder });
-    const withoutGit = async () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: folder, env: { ...process.env, ...GIT_IDENTITY } });
+    const withoutGit = async (dir: string) => {
       const saved = process.env.PATH;
       process.env.PATH = '';
       try {
-        return await gitRemoteUrl(folder);
+        return await originOf(dir);
       } finally {
         process.env.PATH = saved;
       }
     };
     try {
+      assert.equal(await originOf(folder), undefined, 'not a repository');
       git('init', '-q');
-      assert.equal(await gitRemoteUrl(folder), undefined);
-      git('remote', 'add', 'origin', 'https://user:ghp_secret@github.com/org/one.git');
-      assert.equal(await gitRemoteUrl(folder), 'https://github.com/org/one.git');
-      assert.equal(await withoutGit(), 'https://github.com/org/one.git', 'answered without running git');
-      git('remote', 'set-url', 'origin', 'git@github.com:org/two-longer.git');
-      assert.equal(await withoutGit(), undefined, 'the config changed: asked again, and git is not there');
-      assert.equal(await gitRemoteUrl(folder), 'git@github.com:org/two-longer.git', 'a failed run is not kept');
+      assert.equal(await withoutGit(folder), undefined, 'no remote');
+      git('remote', 'add', 'upstream', 'git@github.com:org/upstream.git');
+      assert.equal(await withoutGit(folder), 'git@github.com:org/upstream.git', 'the first remote without an origin');
+      git('remote', 'add', 'origin', 'https://github.com/org/one.git');
+      assert.equal(await withoutGit(folder), 'https://github.com/org/one.git');
+      await mkdir(path.join(folder, 'src'));
+      assert.equal(await withoutGit(path.join(folder, 'src')), 'https://github.com/org/one.git', 'from a subfolder');
+      git('commit', '-q', '--allow-empty', '-m', 'first');
+      git('worktree', 'add', '-q', path.join(folder, 'wt'));
+      assert.equal(await withoutGit(path.join(folder, 'wt')), 'https://github.com/org/one.git', 'a worktree');
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

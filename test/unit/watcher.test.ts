@@ -4,7 +4,6 @@ import { describe, it } from 'node:test';
 import { classify } from '../../src/core/watcher/folder-watcher.js';
 import { formatDuration, renderTimelineMarkdown } from '../../src/core/watcher/history.js';
 import { createIgnoreMatcher, enabledGlobs } from '../../src/core/watcher/ignore.js';
-import { normaliseRemote } from '../../src/core/watcher/project.js';
 import {
   captureRowId,
   captureTuple,
@@ -158,16 +157,6 @@ describe('classifying a path against what was last recorded', () => {
     assert.equal(classify('a', undefined), 'unlink');
     assert.equal(classify('a', 'a'), undefined, 'this state is recorded already (an event reported twice, a rescan)');
     assert.equal(classify(undefined, undefined), undefined, 'created and deleted before it was captured');
-  });
-});
-
-describe('git remotes', () => {
-  it('matches the same repository written as https, ssh or scp, without credentials', () => {
-    const expected = 'github.com/acme/cockpit';
-    assert.equal(normaliseRemote('https://github.com/acme/cockpit.git'), expected);
-    assert.equal(normaliseRemote('https://user:token@github.com/Acme/Cockpit'), expected);
-    assert.equal(normaliseRemote('git@github.com:acme/cockpit.git'), expected);
-    assert.equal(normaliseRemote('ssh://git@github.com/acme/cockpit.git/'), expected);
   });
 });
 

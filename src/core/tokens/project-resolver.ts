@@ -1,55 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { projects } from '../../db/schema/index.js';
+import { normalizeRepository, originOf } from '../git.js';
 import type { ProjectResolver } from './importers/importer.js';
-
-/**
- * `git@github.com:Org/Repo.git`, `https://user@github.com/org/repo`, `ssh://git@github.com/org/repo.git`
- * → `github.com/org/repo`, so the forms of one remote compare equal. Local paths are returned resolved.
- */
-export function normalizeRepository(value: string): string {
-  const text = value.trim();
-  const scp = /^(?:[^@/]+@)?([^:/]+):(?!\/)(.+)$/.exec(text);
-  let hostAndPath: string;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    const url = new URL(text);
-    if (url.protocol === 'file:') return path.resolve(decodeURIComponent(url.pathname));
-    hostAndPath = `${url.hostname}${url.pathname}`;
-  } else if (scp && !path.isAbsolute(text)) {
-    hostAndPath = `${scp[1]}/${scp[2]}`;
-  } else {
-    return path.resolve(text);
-  }
-  return hostAndPath
-    .replace(/\.git\/?$/, '')
-    .replace(/\/+$/, '')
-    .toLowerCase();
-}
-
-/** The `origin` remote URL of the repository containing `dir`, read from .git/config (no git process). */
-export async function originOf(dir: string): Promise<string | undefined> {
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    const dotGit = path.join(current, '.git');
-    const info = await stat(dotGit).catch(() => undefined);
-    if (info) {
-      let gitDir = dotGit;
-      if (info.isFile()) {
-        // A worktree or submodule: ".git" holds "gitdir: <path>"; a worktree's config lives in its commondir.
-        const pointer = /^gitdir:\s*(.+)$/m.exec(await readFile(dotGit, 'utf8'))?.[1]?.trim();
-        if (!pointer) return undefined;
-        gitDir = path.resolve(current, pointer);
-        const common = await readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
-        if (common) gitDir = path.resolve(gitDir, common.trim());
-      }
-      const config = await readFile(path.join(gitDir, 'config'), 'utf8').catch(() => '');
-      const section = /\[remote\s+"origin"\]([^[]*)/.exec(config)?.[1] ?? '';
-      return /^\s*url\s*=\s*(.+?)\s*$/m.exec(section)?.[1];
-    }
-    if (path.dirname(current) === current) return undefined;
-  }
-}
 
 export interface ProjectResolverOptions {
   /** Every event goes to this project (`--project ID`). */

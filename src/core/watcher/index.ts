@@ -1,10 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../db/connection.js';
+import { resolveActor } from '../actor.js';
+import { ensureFolderProject, type FolderMatch } from '../projects.js';
 import { captureFolder, type ScanProgress } from './capture.js';
 import { GitShaResolver } from './git.js';
 import { createIgnoreMatcher } from './ignore.js';
-import { resolveFolderProject, type FolderProject } from './project.js';
 import { CaptureWriter, type WriterLog } from './writer.js';
 
 export { captureFolder, captureRows, walkFiles, type CaptureTarget, type FileEvent } from './capture.js';
@@ -12,7 +13,6 @@ export { FolderWatcher, classify, fingerprint, type WatcherStats } from './folde
 export { GitShaResolver, type FileCommit } from './git.js';
 export { fileTimeline, renderTimelineMarkdown, ATIME_NOTE, type FileTimeline } from './history.js';
 export { createIgnoreMatcher, enabledGlobs } from './ignore.js';
-export { resolveFolderProject, normaliseRemote, type FolderProject } from './project.js';
 export { CaptureWriter, type Queryable, type WriterStats } from './writer.js';
 
 /** Where `cockpit capture` spools rows by default: $XDG_STATE_HOME/devguide-cockpit/spool. */
@@ -22,7 +22,7 @@ export function defaultSpoolDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export interface CaptureReport {
-  project: FolderProject;
+  project: { id: string; name: string; matchedBy: FolderMatch };
   files: number;
   rows: number;
   inserted: number;
@@ -50,7 +50,8 @@ export async function captureOnce(
 ): Promise<CaptureReport> {
   const started = performance.now();
   const root = path.resolve(options.root);
-  const project = await resolveFolderProject(database.db, root);
+  const found = await ensureFolderProject(database.db, await resolveActor(root), root);
+  const project = { id: found.project.id, name: found.project.name, matchedBy: found.matchedBy };
   const git = new GitShaResolver({ root, warn: (m) => options.log?.warn(m) });
   const writer = await CaptureWriter.open({
     spoolDir: options.spoolDir ?? defaultSpoolDir(),

@@ -1,13 +1,7 @@
 import * as vscode from 'vscode';
 import { resolveActor } from '../../core/actor.js';
-import { gitRemoteUrl } from '../../core/git.js';
-import {
-  createProjectFromTemplate,
-  findProject,
-  readProjectLink,
-  writeProjectLink,
-  type Project,
-} from '../../core/projects.js';
+import { normalizeRemoteUrl, originOf } from '../../core/git.js';
+import { createProjectFromTemplate, findFolderProject, writeProjectLink, type Project } from '../../core/projects.js';
 import type { Db } from '../../db/connection.js';
 import type { CockpitFolder } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
@@ -68,13 +62,8 @@ export class CockpitWorkspace implements vscode.Disposable {
   }
 
   /** The folder's project by `.vscode/cockpit.json`, else by git remote; undefined when it has none. */
-  async project(db: Db, folder: vscode.WorkspaceFolder): Promise<FolderProject | undefined> {
-    const path = folder.uri.fsPath;
-    const [linkedProjectId, gitRepository] = await Promise.all([
-      readProjectLink(path),
-      vscode.workspace.isTrusted ? gitRemoteUrl(path) : Promise.resolve(undefined),
-    ]);
-    return findProject(db, { linkedProjectId, gitRepository });
+  project(db: Db, folder: vscode.WorkspaceFolder): Promise<FolderProject | undefined> {
+    return findFolderProject(db, folder.uri.fsPath);
   }
 
   /**
@@ -82,7 +71,8 @@ export class CockpitWorkspace implements vscode.Disposable {
    * `.vscode/cockpit.json` link (trusted workspaces only) so it is found again.
    */
   async createProject(db: Db, folder: vscode.WorkspaceFolder, template: string, name: string): Promise<string> {
-    const gitRepository = vscode.workspace.isTrusted ? await gitRemoteUrl(folder.uri.fsPath) : undefined;
+    const remote = await originOf(folder.uri.fsPath);
+    const gitRepository = remote ? normalizeRemoteUrl(remote) : undefined;
     const actor = await this.actor(folder);
     const { projectId } = await createProjectFromTemplate(db, actor, { name, template, gitRepository });
     if (!gitRepository && vscode.workspace.isTrusted) {
@@ -94,6 +84,7 @@ export class CockpitWorkspace implements vscode.Disposable {
     }
     this.cockpit.log.info(`Created project "${name}" (${projectId}) for ${folder.name} from template ${template}.`);
     this.fire('project');
+    this.cockpit.folderProjects.fire();
     return projectId;
   }
 
