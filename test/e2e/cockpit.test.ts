@@ -8,6 +8,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { makeGitWorkspace, startCodeServer, type CodeServer } from './harness.ts';
+import { writeAndFindInTimeline } from './timeline.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const VSIX = path.join(ROOT, 'dist/devguide-cockpit.vsix');
@@ -88,7 +89,7 @@ describe('DevGuide Cockpit in VS Code', () => {
   const cockpitApp = () => started().webviewFrame(EXTENSION_ID).locator('cockpit-app');
 
   it(
-    'creates a project from vibe_coding; Master Control shows it; switching survives a window reload',
+    'creates a project from vibe_coding; Master Control shows it; its files are watched from then on; switching survives a window reload',
     { timeout: 400_000 },
     async () => {
       const { runCommand, reloadWindow } = started();
@@ -106,6 +107,11 @@ describe('DevGuide Cockpit in VS Code', () => {
       ]);
       assert.deepEqual(await app.locator('li.dashboard .dashboard-button').allInnerTexts(), ['Plan', 'Ship', 'Review']);
 
+      // The folder had no project when the window opened, so nothing watched it; now it has one.
+      assert.ok(workspace);
+      await writeAndFindInTimeline(started(), workspace, 'README.md', '# e2e workspace, watched\n', 120_000);
+      await runCommand('Cockpit: Open Cockpit');
+      app = cockpitApp();
       await app.locator('li.dashboard .dashboard-button', { hasText: 'Ship' }).click();
       await app.locator('li.dashboard.active .dashboard-button', { hasText: 'Ship' }).waitFor(VISIBLE);
       await app.locator('main h2', { hasText: 'Ship' }).waitFor(VISIBLE);

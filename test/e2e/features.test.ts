@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -17,6 +17,7 @@ import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import type { Locator } from 'playwright-core';
 import { makeGitWorkspace, startCodeServer, whenVisible, type CodeServer } from './harness.ts';
+import { writeAndFindInTimeline } from './timeline.ts';
 import { packFixture } from './vsix.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,7 +26,6 @@ const SERVER_URL = (process.env.COCKPIT_TEST_DATABASE_URL ?? 'mysql://root@127.0
 const DATABASE = `cockpit_e2e_features_${process.pid}`;
 const COCKPIT = 'devguide.devguide-cockpit';
 const HELLO = 'devguide-e2e.hello-e2e';
-const MARKDOWN_PREVIEW = 'vscode.markdown-language-features';
 const VISIBLE = { state: 'visible', timeout: 60_000 } as const;
 const SLOW = { state: 'visible', timeout: 150_000 } as const;
 const MODEL = 'claude-sonnet-4-5-20250929';
@@ -186,30 +186,14 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
     { timeout: 300_000 },
     async () => {
       assert.ok(workspace);
-      const { page, runCommand, webviewFrame } = started();
-      const file = path.join(workspace, 'docs/notes.md');
       const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: workspace, encoding: 'utf8' }).trim();
-      await writeFile(file, '# Notes\n\nWritten by the e2e test.\n');
-      const { mtimeNs } = await stat(file, { bigint: true });
-      const micros = String((mtimeNs / 1000n) % 1_000_000n).padStart(6, '0');
-
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input.input').fill('notes.md');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'notes.md' }).first().click();
-      await page.locator('.tab.active', { hasText: 'notes.md' }).waitFor(VISIBLE);
-
-      // The watcher commits in batches: ask again until the capture is there.
-      const preview = webviewFrame(MARKDOWN_PREVIEW);
-      const deadline = Date.now() + 120_000;
-      for (;;) {
-        await runCommand('Cockpit: Show File Timeline');
-        await preview.getByText('File timeline: docs/notes.md').waitFor(SLOW);
-        if ((await preview.locator('td', { hasText: micros }).count()) > 0) break;
-        if (Date.now() > deadline) assert.fail(`no capture with mtime …${micros} in the timeline`);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
-        await page.locator('.tab', { hasText: 'notes.md' }).first().click();
-      }
-      const row = preview.locator('tr', { has: preview.locator('td', { hasText: micros }) }).first();
+      const { preview, row } = await writeAndFindInTimeline(
+        started(),
+        workspace,
+        'docs/notes.md',
+        '# Notes\n\nWritten by the e2e test.\n',
+        120_000,
+      );
       assert.match(await row.innerText(), new RegExp(head.slice(0, 10)));
       await preview.getByText(head.slice(0, 10)).first().waitFor(VISIBLE);
     },
