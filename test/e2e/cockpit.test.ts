@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { makeGitWorkspace, startCodeServer, type CodeServer } from './harness.ts';
+import { describe, it } from 'node:test';
+import { makeGitWorkspace, startCodeServer } from './harness.ts';
+import { codeServerSuite } from './suite.ts';
 import { writeAndFindInTimeline } from './timeline.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -20,42 +21,26 @@ const VISIBLE = { state: 'visible', timeout: 60_000 } as const;
 const SLOW = { state: 'visible', timeout: 150_000 } as const;
 
 describe('DevGuide Cockpit in VS Code', () => {
-  let vscode: CodeServer | undefined;
   let workspace: string | undefined;
-  let failed = false;
-
-  before(
-    async () => {
-      execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      // The user's starting point: a URL setting without a database yet, no password stored. The
-      // setting is machine-overridable, so in a remote (code-server) window it lives in the workspace.
-      workspace = await makeGitWorkspace({
-        'README.md': '# e2e workspace\n',
-        // No NTP server is reachable from the test machine.
-        '.vscode/settings.json': JSON.stringify({
-          'cockpit.database.url': `${SERVER_URL}${DATABASE}`,
-          'cockpit.clock.ntpServers': [],
-        }),
-      });
-      vscode = await startCodeServer({ vsixPath: VSIX, workspaceDir: workspace, suite: 'cockpit' });
-    },
-    { timeout: 20 * 60_000 },
-  );
-
-  afterEach((t) => {
-    if ('passed' in t && !t.passed) failed = true;
+  const started = codeServerSuite(async (onCleanup) => {
+    onCleanup(() =>
+      execFileSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS \`${DATABASE}\``]),
+    );
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    // The user's starting point: a URL setting without a database yet, no password stored. The
+    // setting is machine-overridable, so in a remote (code-server) window it lives in the workspace.
+    const folder = await makeGitWorkspace({
+      'README.md': '# e2e workspace\n',
+      // No NTP server is reachable from the test machine.
+      '.vscode/settings.json': JSON.stringify({
+        'cockpit.database.url': `${SERVER_URL}${DATABASE}`,
+        'cockpit.clock.ntpServers': [],
+      }),
+    });
+    workspace = folder;
+    onCleanup(() => rm(folder, { recursive: true, force: true }));
+    return startCodeServer({ vsixPath: VSIX, workspaceDir: folder, suite: 'cockpit' });
   });
-
-  after(async () => {
-    await vscode?.stop({ failed });
-    if (workspace) await rm(workspace, { recursive: true, force: true });
-    execFileSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS \`${DATABASE}\``]);
-  });
-
-  function started(): CodeServer {
-    assert.ok(vscode, 'code-server did not start');
-    return vscode;
-  }
 
   const toast = (text: string | RegExp) =>
     started().page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });

@@ -10,13 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { importTemplate } from '../../src/core/extensions/catalog.ts';
 import { createProjectFromTemplate } from '../../src/core/projects.ts';
 import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import type { Locator } from 'playwright-core';
 import { makeGitWorkspace, startCodeServer, whenVisible, type CodeServer } from './harness.ts';
+import { codeServerSuite } from './suite.ts';
 import { writeAndFindInTimeline } from './timeline.ts';
 import { packFixture } from './vsix.ts';
 
@@ -55,68 +56,51 @@ function claudeLog(cwd: string): string {
 }
 
 describe('DevGuide Cockpit features in VS Code, beside another extension', () => {
-  let vscode: CodeServer | undefined;
   let workspace: string | undefined;
-  let claudeDir: string | undefined;
-  let failed = false;
-
-  before(
-    async () => {
-      const url = `${SERVER_URL}${DATABASE}`;
-      const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
-      let projectId: string;
-      try {
-        await migrate(database);
-        ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
-          name: 'Features project',
-          template: 'vibe_coding',
-        }));
-        // The second extension's dashboard template, as "Cockpit: Import Dashboard Template" stores it.
-        const template = await readFile(path.join(import.meta.dirname, 'fixtures/hello-dashboard.json'), 'utf8');
-        await importTemplate(database.db, template, { actor: 'e2e@example.invalid', source: 'builtin' });
-      } finally {
-        await database.close();
-      }
-      execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      workspace = await makeGitWorkspace({
-        'README.md': '# features workspace\n',
-        'docs/notes.md': '# Notes\n',
-        '.vscode/cockpit.json': JSON.stringify({ projectId }),
-        '.vscode/settings.json': JSON.stringify({
-          'cockpit.database.url': url,
-          'cockpit.clock.ntpServers': [],
-          'cockpit.tokens.dailyBudget': 4,
-        }),
-      });
-      claudeDir = path.join(tmpdir(), `devguide-e2e-claude-${process.pid}`);
-      await mkdir(path.join(claudeDir, 'projects', 'features'), { recursive: true });
-      await writeFile(path.join(claudeDir, 'projects', 'features', 'e2e-session.jsonl'), `${claudeLog(workspace)}\n`);
-      vscode = await startCodeServer({
-        vsixPath: VSIX,
-        extraVsixPaths: [await packFixture()],
-        workspaceDir: workspace,
-        env: { CLAUDE_CONFIG_DIR: claudeDir },
-        suite: 'features',
-      });
-    },
-    { timeout: 20 * 60_000 },
-  );
-
-  afterEach((t) => {
-    if ('passed' in t && !t.passed) failed = true;
+  const started = codeServerSuite(async (onCleanup) => {
+    const url = `${SERVER_URL}${DATABASE}`;
+    onCleanup(() =>
+      execFileSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS \`${DATABASE}\``]),
+    );
+    const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
+    let projectId: string;
+    try {
+      await migrate(database);
+      ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
+        name: 'Features project',
+        template: 'vibe_coding',
+      }));
+      // The second extension's dashboard template, as "Cockpit: Import Dashboard Template" stores it.
+      const template = await readFile(path.join(import.meta.dirname, 'fixtures/hello-dashboard.json'), 'utf8');
+      await importTemplate(database.db, template, { actor: 'e2e@example.invalid', source: 'builtin' });
+    } finally {
+      await database.close();
+    }
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const folder = await makeGitWorkspace({
+      'README.md': '# features workspace\n',
+      'docs/notes.md': '# Notes\n',
+      '.vscode/cockpit.json': JSON.stringify({ projectId }),
+      '.vscode/settings.json': JSON.stringify({
+        'cockpit.database.url': url,
+        'cockpit.clock.ntpServers': [],
+        'cockpit.tokens.dailyBudget': 4,
+      }),
+    });
+    workspace = folder;
+    onCleanup(() => rm(folder, { recursive: true, force: true }));
+    const claudeDir = path.join(tmpdir(), `devguide-e2e-claude-${process.pid}`);
+    onCleanup(() => rm(claudeDir, { recursive: true, force: true }));
+    await mkdir(path.join(claudeDir, 'projects', 'features'), { recursive: true });
+    await writeFile(path.join(claudeDir, 'projects', 'features', 'e2e-session.jsonl'), `${claudeLog(folder)}\n`);
+    return startCodeServer({
+      vsixPath: VSIX,
+      extraVsixPaths: [await packFixture()],
+      workspaceDir: folder,
+      env: { CLAUDE_CONFIG_DIR: claudeDir },
+      suite: 'features',
+    });
   });
-
-  after(async () => {
-    await vscode?.stop({ failed });
-    if (workspace) await rm(workspace, { recursive: true, force: true });
-    if (claudeDir) await rm(claudeDir, { recursive: true, force: true });
-    execFileSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS \`${DATABASE}\``]);
-  });
-
-  function started(): CodeServer {
-    assert.ok(vscode, 'code-server did not start');
-    return vscode;
-  }
 
   /** Whether the item is painted with the theme colour `--vscode-<name>` (as a user sees it). */
   async function paintedWith(item: ReturnType<CodeServer['statusBarItem']>, colour: string): Promise<boolean> {

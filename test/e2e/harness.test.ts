@@ -4,48 +4,28 @@
  *
  * Run: node --import tsx --test test/e2e/harness.test.ts
  */
-import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { makeGitWorkspace, startCodeServer, type CodeServer } from './harness.ts';
+import { describe, it } from 'node:test';
+import { makeGitWorkspace, startCodeServer } from './harness.ts';
+import { codeServerSuite } from './suite.ts';
 import { packFixture } from './vsix.ts';
 
 const EXTENSION_ID = 'devguide-e2e.hello-e2e';
 const VISIBLE = { state: 'visible', timeout: 30_000 } as const;
 
 describe('e2e harness with the hello fixture', () => {
-  let vscode: CodeServer | undefined;
-  let workspace: string | undefined;
-  let failed = false;
-
   // First run installs Node 24 and code-server (~3 min on 2 cores).
-  before(
-    async () => {
-      workspace = await makeGitWorkspace();
-      const vsixPath = await packFixture();
-      vscode = await startCodeServer({ vsixPath, workspaceDir: workspace, suite: 'harness' });
-      const { installExtensionMs, serverReadyMs, workbenchMs } = vscode.timings;
-      console.log(
-        `install_extension_ms=${installExtensionMs} server_ready_ms=${serverReadyMs} workbench_ms=${workbenchMs}`,
-      );
-    },
-    { timeout: 20 * 60_000 },
-  );
-
-  afterEach((t) => {
-    // Hooks are typed for suites too; only a test's context has `passed`.
-    if ('passed' in t && !t.passed) failed = true;
-  });
-
-  after(async () => {
-    await vscode?.stop({ failed });
-    if (workspace) await rm(workspace, { recursive: true, force: true });
-  });
-
-  function started(): CodeServer {
-    assert.ok(vscode, 'code-server did not start');
+  const started = codeServerSuite(async (onCleanup) => {
+    const workspace = await makeGitWorkspace();
+    onCleanup(() => rm(workspace, { recursive: true, force: true }));
+    const vsixPath = await packFixture();
+    const vscode = await startCodeServer({ vsixPath, workspaceDir: workspace, suite: 'harness' });
+    const { installExtensionMs, serverReadyMs, workbenchMs } = vscode.timings;
+    console.log(
+      `install_extension_ms=${installExtensionMs} server_ready_ms=${serverReadyMs} workbench_ms=${workbenchMs}`,
+    );
     return vscode;
-  }
+  });
 
   it('shows the status bar item', { timeout: 60_000 }, async () => {
     const item = started().statusBarItem('$(beaker) hello-e2e');

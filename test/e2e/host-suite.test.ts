@@ -8,38 +8,27 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { prepareHostSuite, type HostSuiteFixture } from '../electron/fixture.ts';
 import { startCodeServer, type CodeServer } from './harness.ts';
+import { codeServerSuite } from './suite.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const VSIX = path.join(ROOT, 'dist/devguide-cockpit.vsix');
 const EXTENSION_ID = 'devguide.devguide-cockpit';
 
 describe('the test-electron suite in code-server', () => {
-  let vscode: CodeServer | undefined;
   let fixture: HostSuiteFixture | undefined;
-  let failed = false;
-
-  before(
-    async () => {
-      fixture = await prepareHostSuite(ROOT);
-      vscode = await startCodeServer({ vsixPath: VSIX, workspaceDir: fixture.workspace, suite: 'host-suite' });
-    },
-    { timeout: 10 * 60_000 },
-  );
-
-  afterEach((t) => {
-    if ('passed' in t && !t.passed) failed = true;
-  });
-
-  after(async () => {
-    await vscode?.stop({ failed });
-    await fixture?.dispose();
-  });
+  const server = codeServerSuite(async (onCleanup) => {
+    const prepared = await prepareHostSuite(ROOT);
+    fixture = prepared;
+    onCleanup(() => prepared.dispose());
+    return startCodeServer({ vsixPath: VSIX, workspaceDir: prepared.workspace, suite: 'host-suite' });
+  }, 10 * 60_000);
 
   function started(): { vscode: CodeServer; fixture: HostSuiteFixture } {
-    assert.ok(vscode && fixture, 'code-server did not start');
+    const vscode = server();
+    assert.ok(fixture, 'the fixture was not prepared');
     return { vscode, fixture };
   }
 

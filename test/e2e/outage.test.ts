@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createProjectFromTemplate } from '../../src/core/projects.ts';
-import { makeGitWorkspace, startCodeServer, type CodeServer } from './harness.ts';
+import { makeGitWorkspace, startCodeServer } from './harness.ts';
 import { startPrivateMariaDb, type PrivateMariaDb } from './private-mariadb.ts';
+import { codeServerSuite } from './suite.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const VSIX = path.join(ROOT, 'dist/devguide-cockpit.vsix');
@@ -23,52 +24,38 @@ const SLOW = { state: 'visible', timeout: 150_000 } as const;
 
 describe('DevGuide Cockpit when the database stops mid-session', () => {
   let mariadb: PrivateMariaDb | undefined;
-  let vscode: CodeServer | undefined;
-  let workspace: string | undefined;
-  let failed = false;
-
-  before(
-    async () => {
-      mariadb = await startPrivateMariaDb(PORT);
-      const url = `${mariadb.serverUrl}cockpit_outage`;
-      const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
-      let projectId: string;
-      try {
-        await migrate(database);
-        ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
-          name: 'Outage project',
-          template: 'vibe_coding',
-        }));
-      } finally {
-        await database.close();
-      }
-      execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-      workspace = await makeGitWorkspace({
-        'README.md': '# outage workspace\n',
-        '.vscode/cockpit.json': JSON.stringify({ projectId }),
-        '.vscode/settings.json': JSON.stringify({ 'cockpit.database.url': url, 'cockpit.clock.ntpServers': [] }),
-      });
-      vscode = await startCodeServer({ vsixPath: VSIX, workspaceDir: workspace, suite: 'outage' });
-    },
-    { timeout: 20 * 60_000 },
-  );
-
-  afterEach((t) => {
-    if ('passed' in t && !t.passed) failed = true;
-  });
-
-  after(async () => {
-    await vscode?.stop({ failed });
-    await mariadb?.destroy();
-    if (workspace) await rm(workspace, { recursive: true, force: true });
+  const started = codeServerSuite(async (onCleanup) => {
+    const server = await startPrivateMariaDb(PORT);
+    mariadb = server;
+    onCleanup(() => server.destroy());
+    const url = `${server.serverUrl}cockpit_outage`;
+    const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
+    let projectId: string;
+    try {
+      await migrate(database);
+      ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
+        name: 'Outage project',
+        template: 'vibe_coding',
+      }));
+    } finally {
+      await database.close();
+    }
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const workspace = await makeGitWorkspace({
+      'README.md': '# outage workspace\n',
+      '.vscode/cockpit.json': JSON.stringify({ projectId }),
+      '.vscode/settings.json': JSON.stringify({ 'cockpit.database.url': url, 'cockpit.clock.ntpServers': [] }),
+    });
+    onCleanup(() => rm(workspace, { recursive: true, force: true }));
+    return startCodeServer({ vsixPath: VSIX, workspaceDir: workspace, suite: 'outage' });
   });
 
   it(
     'shows Disconnected, keeps the typed item, and saves it once the server is back',
     { timeout: 600_000 },
     async () => {
-      assert.ok(vscode && mariadb, 'set-up failed');
-      const { runCommand, webviewFrame, reloadWindow } = vscode;
+      const { runCommand, webviewFrame, reloadWindow } = started();
+      assert.ok(mariadb, 'set-up failed');
       await runCommand('Cockpit: Open Cockpit');
       let app = webviewFrame(EXTENSION_ID).locator('cockpit-app');
       await app.locator('h1', { hasText: 'Outage project' }).waitFor(SLOW);
