@@ -48,6 +48,7 @@ export function registerWatcher(cockpit: Cockpit): void {
       vscode.workspace.onDidGrantWorkspaceTrust(() => void service.restart()),
       // A folder without a project is not watched until one is created for it.
       cockpit.folderProjects.event(() => void service.restart()),
+      cockpit.database.onDidChange(() => service.databaseChanged()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('cockpit.watcher') || e.affectsConfiguration('files.watcherExclude')) {
           void service.restart();
@@ -177,7 +178,7 @@ class WatcherService implements vscode.Disposable {
       projectId = await this.projectOf(state, { create: false });
     } catch (error) {
       this.cockpit.log.warn(
-        `File watcher for ${folder.name} waits for the database to find its project: ${describeError(error)}`,
+        `File watcher for ${folder.name} not started: ${describeError(error)} It tries again when the database connects, or in a minute.`,
       );
       this.retryLater();
       return;
@@ -196,6 +197,14 @@ class WatcherService implements vscode.Disposable {
       log: this.cockpit.log,
     });
     this.cockpit.log.info(`Watching ${folder.uri.fsPath} for file timestamps (project ${projectId}).`);
+  }
+
+  /** A folder that could not find its project starts as soon as the database connects, not a minute later. */
+  databaseChanged(): void {
+    if (!this.waitingForDatabase) return;
+    clearTimeout(this.waitingForDatabase);
+    this.waitingForDatabase = undefined;
+    void this.restart();
   }
 
   private retryLater(): void {
