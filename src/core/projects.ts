@@ -4,7 +4,7 @@
  * modules in ONE transaction — a failure leaves nothing behind).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import * as z from 'zod';
@@ -122,11 +122,23 @@ export async function ensureFolderProject(
 export const PROJECT_LINK_FILE = path.join('.vscode', 'cockpit.json');
 const projectLink = z.object({ projectId: z.string().min(1).max(36) }).passthrough();
 
+/** A link file holds one id and maybe a few other keys: anything larger is not read. */
+const MAX_PROJECT_LINK_BYTES = 64 * 1024;
+
 /** The project id a folder is linked to, undefined without a link file; a malformed file is an error. */
 export async function readProjectLink(folder: string): Promise<string | undefined> {
+  const file = path.join(folder, PROJECT_LINK_FILE);
+  const size = await stat(file).then(
+    (s) => (s.isFile() ? s.size : undefined),
+    () => undefined,
+  );
+  if (size === undefined) return undefined;
+  if (size > MAX_PROJECT_LINK_BYTES) {
+    throw invalid(`${PROJECT_LINK_FILE} is ${size} bytes; a project link is at most 64 KB.`, 'projectId');
+  }
   let text: string;
   try {
-    text = await readFile(path.join(folder, PROJECT_LINK_FILE), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }

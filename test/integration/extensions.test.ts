@@ -41,7 +41,7 @@ import {
   unmapExtension,
 } from '../../src/core/extensions/mappings.js';
 import { CockpitError } from '../../src/core/errors.js';
-import { findWorkspaceProject } from '../../src/core/extensions/workspace.js';
+import { findProject } from '../../src/core/projects.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
 const actor = 'dev@example.com';
@@ -694,28 +694,19 @@ describe('extension dashboards on MariaDB', () => {
     );
   });
 
-  it('finds the workspace project by cockpit.json id, else by git remote in any usual spelling', async () => {
+  it("finds the workspace's project by its link id, else by git remote in any usual spelling", async () => {
     const id = randomUUID();
     await database.db
       .insert(projects)
       .values({ id, name: 'Remote', ownerUserId: actor, gitRepository: 'https://github.com/acme/remote.git' });
-    assert.equal((await findWorkspaceProject(database.db, { projectId: id }))?.name, 'Remote');
-    assert.equal(
-      (await findWorkspaceProject(database.db, { gitRepository: 'https://bot:secret@github.com/acme/remote/' }))?.id,
+    const found = (hints: { linkedProjectId?: string; gitRepository?: string }) =>
+      findProject(database.db, hints).then((r) => r && [r.project.id, r.matchedBy]);
+    assert.deepEqual(await found({ linkedProjectId: id }), [id, 'link']);
+    assert.deepEqual(await found({ gitRepository: 'https://bot:secret@github.com/acme/remote/' }), [id, 'git']);
+    assert.deepEqual(await found({ linkedProjectId: randomUUID(), gitRepository: 'git@github.com:acme/remote' }), [
       id,
-    );
-    assert.equal(
-      (
-        await findWorkspaceProject(database.db, {
-          projectId: randomUUID(),
-          gitRepository: 'https://github.com/acme/remote',
-        })
-      )?.id,
-      id,
-    );
-    assert.equal(
-      await findWorkspaceProject(database.db, { gitRepository: 'https://github.com/acme/other' }),
-      undefined,
-    );
+      'git',
+    ]);
+    assert.equal(await found({ gitRepository: 'https://github.com/acme/other' }), undefined);
   });
 });

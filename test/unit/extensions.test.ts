@@ -19,7 +19,6 @@ import {
 import { bumpSemVer, compareSemVer, isSemVer, latestSemVer } from '../../src/core/extensions/semver.js';
 import { CockpitError } from '../../src/core/errors.js';
 import { dashboardView } from '../../src/core/extensions/view.js';
-import { remoteVariants } from '../../src/core/extensions/workspace.js';
 
 const config: DashboardConfig = {
   title: 'ESLint',
@@ -453,18 +452,5 @@ describe('dashboard view for the webview', () => {
     assert.deepEqual(status?.type === 'status' && status.items.map((i) => i.value), ['3.0.10', 'active', '2', '3']);
     const absent = dashboardView('x.y', withStatus, undefined);
     assert.ok(absent.widgets[0]?.type === 'commands' && absent.widgets[0].commands.every((c) => !c.allowed));
-  });
-
-  it('matches a git remote in its usual spellings, without credentials', () => {
-    assert.deepEqual(remoteVariants('https://user:token@github.com/acme/app.git/'), [
-      'https://user:token@github.com/acme/app',
-      'https://user:token@github.com/acme/app.git',
-      'https://github.com/acme/app',
-      'https://github.com/acme/app.git',
-    ]);
-    assert.deepEqual(remoteVariants('git@github.com:acme/app'), [
-      'git@github.com:acme/app',
-      'git@github.com:acme/app.git',
-    ]);
   });
 });

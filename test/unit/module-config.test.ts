@@ -166,11 +166,16 @@ describe('workspace paths', () => {
     await refusedAsync(() => confineToFolder(root, 'a\0b'), 'invalid', /NUL/);
   });
 
-  it('reads and writes the project link, refusing a malformed one', async () => {
+  it('reads and writes the project link, refusing a malformed or oversized one', async () => {
     assert.equal(await readProjectLink(root), undefined);
     await mkdir(path.join(root, '.vscode'), { recursive: true });
     await writeFile(path.join(root, '.vscode', 'cockpit.json'), '{ "projectId": ');
     await refusedAsync(() => readProjectLink(root), 'invalid', /not valid JSON/);
+    await writeFile(
+      path.join(root, '.vscode', 'cockpit.json'),
+      `{ "projectId": "p-1", "pad": "${'x'.repeat(70_000)}" }`,
+    );
+    await refusedAsync(() => readProjectLink(root), 'invalid', /at most 64 KB/);
     await writeFile(path.join(root, '.vscode', 'cockpit.json'), '{ "projectId": 42, "keep": true }');
     await refusedAsync(() => readProjectLink(root), 'invalid', /projectId/);
     await writeProjectLink(root, 'p-1');

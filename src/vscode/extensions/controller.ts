@@ -3,9 +3,9 @@
  * workspace's project, and carries out what the panel and the commands ask — commands and settings
  * only after the allowlist checks of src/core/extensions/allowlist.ts.
  */
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { resolveActor } from '../../core/actor.js';
+import { findFolderProject } from '../../core/projects.js';
 import { CockpitError } from '../../core/errors.js';
 import { authorizeSettingUpdate, authorizeWidgetCommand } from '../../core/extensions/allowlist.js';
 import { BUILTIN_TEMPLATES } from '../../core/extensions/builtin-templates.js';
@@ -35,7 +35,6 @@ import {
 } from '../../core/extensions/mappings.js';
 import { extensionStates, type InstalledExtension } from '../../core/extensions/plan.js';
 import { dashboardView, type ExtensionFacts } from '../../core/extensions/view.js';
-import { findWorkspaceProject } from '../../core/extensions/workspace.js';
 import type { Database } from '../../db/connection.js';
 import type { ExtensionRowView, ExtensionsViewState, TemplateChangePreview } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
@@ -126,39 +125,14 @@ export class ExtensionDashboards implements vscode.Disposable {
     const folder = this.folder();
     if (!folder)
       throw new CockpitError('not-found', 'Open a folder first: extension dashboards belong to a workspace project.');
-    const project = await findWorkspaceProject(database.db, {
-      projectId: await this.projectIdFromFile(folder),
-      gitRepository: await this.gitRemote(folder),
-    });
-    if (!project) {
+    const found = folder.uri.scheme === 'file' ? await findFolderProject(database.db, folder.uri.fsPath) : undefined;
+    if (!found) {
       throw new CockpitError(
         'not-found',
         `The folder "${folder.name}" has no Cockpit project yet; open the Cockpit to create one.`,
       );
     }
-    return project;
-  }
-
-  private async projectIdFromFile(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
-    try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.vscode', 'cockpit.json'));
-      if (bytes.byteLength > 64 * 1024) return undefined;
-      const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
-      const id = (parsed as { projectId?: unknown })?.projectId;
-      return typeof id === 'string' && id.length <= 36 ? id : undefined;
-    } catch {
-      return undefined; // absent or malformed: fall back to the git remote
-    }
-  }
-
-  private gitRemote(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
-    // Running git in an untrusted folder could execute its hooks/config: skip it there.
-    if (!vscode.workspace.isTrusted || folder.uri.scheme !== 'file') return Promise.resolve(undefined);
-    return new Promise((resolve) =>
-      execFile('git', ['remote', 'get-url', 'origin'], { cwd: folder.uri.fsPath, timeout: 3000 }, (error, stdout) =>
-        resolve(error ? undefined : stdout.trim() || undefined),
-      ),
-    );
+    return { id: found.project.id, name: found.project.name };
   }
 
   /**
