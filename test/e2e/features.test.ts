@@ -281,7 +281,9 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
       const [cockpitMs, trivialMs] = [median(cockpitRuns, key), median(trivialRuns, key)];
       return `cockpit_ms=${Math.round(cockpitMs)} trivial_ms=${Math.round(trivialMs)} ratio=${(cockpitMs / trivialMs).toFixed(2)}`;
     };
+    const runs = (all: typeof trivialRuns) => all.map((run) => Math.round(run.fromCommand)).join('/');
     console.log(`first render from the command: ${figures('fromCommand')}`);
+    console.log(`  each open, from the command: cockpit ${runs(cockpitRuns)} trivial ${runs(trivialRuns)}`);
     console.log(`first render with the palette: ${figures('withPalette')}`);
   });
 
