@@ -10,6 +10,7 @@ import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/connection.js';
 import { dashboards, modules, profiles, projects, templates, versionHistory } from '../db/schema/index.js';
+import { resolveActor } from './actor.js';
 import { audited } from './audit.js';
 import { CockpitError, invalid, notFound, parseJsonText } from './errors.js';
 import { normalizeRemoteUrl, normalizeRepository, originOf } from './git.js';
@@ -76,36 +77,44 @@ export async function findFolderProject(
   db: Db,
   folder: string,
 ): Promise<{ project: Project; matchedBy: 'link' | 'git' } | undefined> {
+  return findProject(db, await folderHints(folder));
+}
+
+/** What identifies a folder's project: its link file's id and its git remote. */
+async function folderHints(folder: string): Promise<{ linkedProjectId?: string; gitRepository?: string }> {
   const [linkedProjectId, gitRepository] = await Promise.all([readProjectLink(folder), originOf(folder)]);
-  return findProject(db, { linkedProjectId, gitRepository });
+  return { linkedProjectId, gitRepository };
 }
 
 /**
  * findFolderProject, else a new project for the folder (capturing a folder that has none): named
  * after the folder, with its remote, and — as for a project created in the Cockpit — a link file
  * when there is no remote to find it by. A link naming a project this database lacks (a teammate's
- * link, a fresh database) creates the project under that id.
+ * link, a fresh database) creates the project under that id. Its owner is `actor`, else the
+ * folder's git identity (asked only when a project is created).
  */
 export async function ensureFolderProject(
   db: Db,
-  actor: string,
   folder: string,
+  actor?: string,
 ): Promise<{ project: Project; matchedBy: FolderMatch }> {
-  const [linkedProjectId, remote] = await Promise.all([readProjectLink(folder), originOf(folder)]);
-  const found = await findProject(db, { linkedProjectId, gitRepository: remote });
+  const hints = await folderHints(folder);
+  const found = await findProject(db, hints);
   if (found) return found;
+  const { linkedProjectId, gitRepository: remote } = hints;
+  const owner = actor ?? (await resolveActor(folder));
   const project: Project = {
     id: linkedProjectId ?? randomUUID(),
     name: path.basename(path.resolve(folder)) || 'project',
     description: null,
-    ownerUserId: actor,
+    ownerUserId: owner,
     workflowTemplate: null,
     gitRepository: remote ? normalizeRemoteUrl(remote) : null,
   };
   await audited(
     db,
     {
-      userId: actor,
+      userId: owner,
       action: 'project.create',
       resourceType: 'project',
       resourceId: project.id,

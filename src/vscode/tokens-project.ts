@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Database } from '../db/connection.js';
-import { findFolderProject } from '../core/projects.js';
-import { createProjectResolver, findProject } from '../core/tokens/project-resolver.js';
+import { findFolderProject, getProject } from '../core/projects.js';
+import { createProjectResolver } from '../core/tokens/project-resolver.js';
 import { describeError } from './database.js';
 
 export interface WorkspaceProject {
@@ -77,8 +77,8 @@ export class SimpleWorkspaceProjectResolver implements WorkspaceProjectResolver 
     });
     if (found) return { id: found.project.id, name: found.project.name, folder: root };
     const id = await (await createProjectResolver(database.db))(root);
-    const project = id ? await findProject(database.db, id) : undefined;
-    return project && { ...project, folder: root };
+    const project = id ? await getProject(database.db, id) : undefined;
+    return project && { id: project.id, name: project.name, folder: root };
   }
 
   dispose(): void {

@@ -13,7 +13,6 @@ import {
   GitShaResolver,
   renderTimelineMarkdown,
 } from '../core/watcher/index.js';
-import { resolveActor } from '../core/actor.js';
 import { ensureFolderProject, findFolderProject } from '../core/projects.js';
 import { registerCommand, type Cockpit } from './context.js';
 import { describeError } from './database.js';
@@ -235,7 +234,7 @@ class WatcherService implements vscode.Disposable {
       return (state.projectId = remembered);
     }
     const found = options.create
-      ? await ensureFolderProject(database.db, await resolveActor(root), root)
+      ? await ensureFolderProject(database.db, root)
       : await findFolderProject(database.db, root);
     if (!found) return undefined;
     if (found.matchedBy === 'created') this.cockpit.folderProjects.fire();

@@ -12,12 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { importTemplate } from '../../src/core/extensions/catalog.ts';
-import { createProjectFromTemplate } from '../../src/core/projects.ts';
-import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
-import { migrate } from '../../src/db/migrate.ts';
 import type { Locator } from 'playwright-core';
 import { makeGitWorkspace, startCodeServer, whenVisible, type CodeServer } from './harness.ts';
-import { codeServerSuite } from './suite.ts';
+import { codeServerSuite, seedDatabase } from './suite.ts';
 import { writeAndFindInTimeline } from './timeline.ts';
 import { packFixture } from './vsix.ts';
 
@@ -62,20 +59,11 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
     onCleanup(() =>
       execFileSync('mariadb', ['-h127.0.0.1', '-uroot', '-e', `DROP DATABASE IF EXISTS \`${DATABASE}\``]),
     );
-    const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
-    let projectId: string;
-    try {
-      await migrate(database);
-      ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
-        name: 'Features project',
-        template: 'vibe_coding',
-      }));
-      // The second extension's dashboard template, as "Cockpit: Import Dashboard Template" stores it.
-      const template = await readFile(path.join(import.meta.dirname, 'fixtures/hello-dashboard.json'), 'utf8');
-      await importTemplate(database.db, template, { actor: 'e2e@example.invalid', source: 'builtin' });
-    } finally {
-      await database.close();
-    }
+    // With the second extension's dashboard template, as "Cockpit: Import Dashboard Template" stores it.
+    const template = await readFile(path.join(import.meta.dirname, 'fixtures/hello-dashboard.json'), 'utf8');
+    const projectId = await seedDatabase(url, 'Features project', (db) =>
+      importTemplate(db, template, { actor: 'e2e@example.invalid', source: 'builtin' }),
+    );
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     const folder = await makeGitWorkspace({
       'README.md': '# features workspace\n',

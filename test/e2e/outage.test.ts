@@ -8,12 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { connect, parseDatabaseUrl } from '../../src/db/connection.ts';
-import { migrate } from '../../src/db/migrate.ts';
-import { createProjectFromTemplate } from '../../src/core/projects.ts';
 import { makeGitWorkspace, startCodeServer } from './harness.ts';
 import { startPrivateMariaDb, type PrivateMariaDb } from './private-mariadb.ts';
-import { codeServerSuite } from './suite.ts';
+import { codeServerSuite, seedDatabase } from './suite.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const VSIX = path.join(ROOT, 'dist/devguide-cockpit.vsix');
@@ -29,17 +26,7 @@ describe('DevGuide Cockpit when the database stops mid-session', () => {
     mariadb = server;
     onCleanup(() => server.destroy());
     const url = `${server.serverUrl}cockpit_outage`;
-    const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
-    let projectId: string;
-    try {
-      await migrate(database);
-      ({ projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
-        name: 'Outage project',
-        template: 'vibe_coding',
-      }));
-    } finally {
-      await database.close();
-    }
+    const projectId = await seedDatabase(url, 'Outage project');
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     const workspace = await makeGitWorkspace({
       'README.md': '# outage workspace\n',

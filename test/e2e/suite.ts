@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before } from 'node:test';
+import { createProjectFromTemplate } from '../../src/core/projects.ts';
+import { connect, parseDatabaseUrl, type Database } from '../../src/db/connection.ts';
+import { migrate } from '../../src/db/migrate.ts';
 import type { CodeServer } from './harness.ts';
 
 /** Registers a clean-up step; steps run in reverse order after the server has stopped. */
@@ -36,4 +39,28 @@ export function codeServerSuite(
     assert.ok(vscode, 'code-server did not start');
     return vscode;
   };
+}
+
+/**
+ * A migrated database at `url` (created if missing) holding one project from the vibe_coding
+ * template, as a user who already set the Cockpit up has; `more` adds to it before the connection
+ * closes. Resolves with the project's id.
+ */
+export async function seedDatabase(
+  url: string,
+  projectName: string,
+  more?: (db: Database['db']) => Promise<unknown>,
+): Promise<string> {
+  const database = await connect(parseDatabaseUrl(url), { createDatabase: true, retries: 0 });
+  try {
+    await migrate(database);
+    const { projectId } = await createProjectFromTemplate(database.db, 'e2e@example.invalid', {
+      name: projectName,
+      template: 'vibe_coding',
+    });
+    await more?.(database.db);
+    return projectId;
+  } finally {
+    await database.close();
+  }
 }

@@ -558,7 +558,7 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
       undefined,
       'linked to a project not in the database',
     );
-    const created = await ensureFolderProject(database.db, 'dev@example.com', configured);
+    const created = await ensureFolderProject(database.db, configured, 'dev@example.com');
     assert.deepEqual([created.project.id, created.matchedBy], ['proj-configured', 'created']);
     const linked = await findFolderProject(database.db, configured);
     assert.deepEqual([linked?.project.id, linked?.matchedBy], ['proj-configured', 'link']);
@@ -568,7 +568,7 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     );
     const cloned = newRepository();
     git(cloned, 'remote', 'add', 'origin', 'git@github.com:Acme/widget');
-    const byRemote = await ensureFolderProject(database.db, 'dev@example.com', cloned);
+    const byRemote = await ensureFolderProject(database.db, cloned, 'dev@example.com');
     assert.deepEqual(
       [byRemote.project.id, byRemote.matchedBy],
       ['proj-remote', 'git'],
@@ -578,7 +578,7 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
 
     const fresh = newRepository();
     git(fresh, 'remote', 'add', 'origin', 'https://user:token@example.com/team/fresh.git');
-    const made = await ensureFolderProject(database.db, 'dev@example.com', fresh);
+    const made = await ensureFolderProject(database.db, fresh, 'dev@example.com');
     assert.deepEqual([made.matchedBy, made.project.gitRepository], ['created', 'https://example.com/team/fresh.git']);
     assert.equal(existsSync(path.join(fresh, '.vscode/cockpit.json')), false, 'found by its remote: no link written');
     assert.equal((await findFolderProject(database.db, fresh))?.project.id, made.project.id);
@@ -587,7 +587,7 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     write(broken, '.vscode/cockpit.json', '{"projectId": ');
     await assert.rejects(findFolderProject(database.db, broken), /cockpit\.json is not valid JSON/);
     write(broken, '.vscode/cockpit.json', '{"projectId": 42}');
-    await assert.rejects(ensureFolderProject(database.db, 'dev@example.com', broken), /projectId/);
+    await assert.rejects(ensureFolderProject(database.db, broken, 'dev@example.com'), /projectId/);
   });
 
   it('correlates a file across the filesystem, git and the database', async () => {

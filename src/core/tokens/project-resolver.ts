@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { projects } from '../../db/schema/index.js';
 import { normalizeRepository, originOf } from '../git.js';
@@ -45,10 +44,4 @@ export async function createProjectResolver(db: Db, options: ProjectResolverOpti
     const normalized = normalizeRepository(origin);
     return known.find((k) => k.repository === normalized)?.id;
   };
-}
-
-/** A project's id and name, or undefined when no such project exists. */
-export async function findProject(db: Db, id: string): Promise<{ id: string; name: string } | undefined> {
-  const [row] = await db.select({ id: projects.id, name: projects.name }).from(projects).where(eq(projects.id, id));
-  return row;
 }

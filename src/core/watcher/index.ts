@@ -1,7 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../db/connection.js';
-import { resolveActor } from '../actor.js';
 import { ensureFolderProject, type FolderMatch } from '../projects.js';
 import { captureFolder, type ScanProgress } from './capture.js';
 import { GitShaResolver } from './git.js';
@@ -50,7 +49,7 @@ export async function captureOnce(
 ): Promise<CaptureReport> {
   const started = performance.now();
   const root = path.resolve(options.root);
-  const found = await ensureFolderProject(database.db, await resolveActor(root), root);
+  const found = await ensureFolderProject(database.db, root);
   const project = { id: found.project.id, name: found.project.name, matchedBy: found.matchedBy };
   const git = new GitShaResolver({ root, warn: (m) => options.log?.warn(m) });
   const writer = await CaptureWriter.open({
