@@ -194,14 +194,10 @@ describe('Cockpit webview in headless Chromium', () => {
     handlers['module/create'] = () => ({ id: 'm9' });
     await open();
     const app = page.locator('cockpit-app');
-    /** Picks an option of a vscode-single-select as a user does: opens it and clicks the option. */
-    const pick = async (select: ReturnType<typeof app.locator>, option: string) => {
-      await select.click();
-      await select.locator('.options li', { hasText: option }).click();
-    };
-    const status = app.locator('cockpit-module vscode-single-select[aria-label="Status of \\"Use TiDB\\""]');
-    await pick(status, 'superseded');
-    await pick(app.locator('vscode-single-select[aria-label="Module type"]'), 'Decision log');
+    const status = app.locator('cockpit-module select[aria-label="Status of \\"Use TiDB\\""]');
+    assert.equal(await status.inputValue(), 'accepted', 'the select shows the stored status');
+    await status.selectOption('superseded');
+    await app.getByRole('combobox', { name: 'Module type' }).selectOption({ label: 'Decision log' });
     await app.locator('vscode-textfield[aria-label="Module name"] input').fill('Risks');
     await app.locator('vscode-button', { hasText: 'Add module' }).click();
     await waitFor(() => received.some((r) => r.method === 'module/create'));

@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { CockpitState, RequestMethod, RequestParams, RequestResults } from '../../src/protocol.js';
 import type { DashboardSummary, ProfileTree } from '../../src/core/hierarchy.js';
 import { HostClient, RequestError } from '../shared/client.js';
@@ -11,6 +12,11 @@ import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
 import './modules.js';
 
 const client = new HostClient(vscodeApi());
+const MODULE_TYPES = [
+  ['checklist', 'Checklist'],
+  ['decision_log', 'Decision log'],
+  ['file_manager', 'File manager'],
+] as const;
 answerClockProbes(client);
 
 /** The actions module cards may run: a request, then a refresh; failures show in the banner. */
@@ -142,13 +148,13 @@ export class CockpitApp extends LitElement {
       vscode-textfield {
         width: 100%;
       }
-      header vscode-single-select {
+      header select {
         width: 220px;
       }
       .row.add {
         margin-top: 12px;
       }
-      .row.add vscode-single-select {
+      .row.add select {
         width: 160px;
         flex: none;
       }
@@ -283,17 +289,18 @@ export class CockpitApp extends LitElement {
     if (!model || model.folders.length === 0) return nothing;
     if (model.folders.length === 1)
       return html`<span class="muted" title="Workspace folder">${model.folder?.name}</span>`;
-    return html`<vscode-single-select
+    return html`<select
       aria-label="Workspace folder"
       title="Workspace folder"
-      .value=${model.folder?.uri ?? ''}
       @change=${(e: Event) => {
-        viewState.update({ folder: (e.target as HTMLInputElement).value, profileId: undefined });
+        viewState.update({ folder: (e.target as HTMLSelectElement).value, profileId: undefined });
         void this.refresh();
       }}
     >
-      ${model.folders.map((f) => html`<vscode-option value=${f.uri}>${f.name}</vscode-option>`)}
-    </vscode-single-select>`;
+      ${model.folders.map(
+        (f) => html`<option value=${f.uri} .selected=${live(f.uri === model.folder?.uri)}>${f.name}</option>`,
+      )}
+    </select>`;
   }
 
   private body(model: CockpitState): TemplateResult {
@@ -515,15 +522,17 @@ export class CockpitApp extends LitElement {
         )}
       </div>
       <div class="row add" role="group" aria-label="Add a module">
-        <vscode-single-select
+        <select
           aria-label="Module type"
-          .value=${draft(typeKey) || 'checklist'}
-          @change=${(e: Event) => setDraft(typeKey, (e.target as HTMLInputElement).value)}
+          @change=${(e: Event) => setDraft(typeKey, (e.target as HTMLSelectElement).value)}
         >
-          <vscode-option value="checklist">Checklist</vscode-option>
-          <vscode-option value="decision_log">Decision log</vscode-option>
-          <vscode-option value="file_manager">File manager</vscode-option>
-        </vscode-single-select>
+          ${MODULE_TYPES.map(
+            ([value, label]) =>
+              html`<option value=${value} .selected=${live(value === (draft(typeKey) || 'checklist'))}>
+                ${label}
+              </option>`,
+          )}
+        </select>
         <vscode-textfield
           class="grow"
           aria-label="Module name"

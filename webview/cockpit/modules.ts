@@ -3,6 +3,7 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type { ModuleView } from '../../src/core/hierarchy.js';
 import { baseStyles } from '../shared/styles.js';
 import type { Run } from './app.js';
@@ -10,6 +11,10 @@ import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
 
 type DecisionStatus = 'proposed' | 'accepted' | 'superseded';
 const STATUSES: DecisionStatus[] = ['proposed', 'accepted', 'superseded'];
+
+/** A native select's options with `chosen` selected (`live`: compared with the select itself, so a re-render shows the stored status even after the user picked another). */
+const statusOptions = (chosen: string) =>
+  STATUSES.map((status) => html`<option value=${status} .selected=${live(status === chosen)}>${status}</option>`);
 
 /** One module as a card: typed content for known types, raw JSON (read-only) for the rest. */
 @customElement('cockpit-module')
@@ -84,7 +89,7 @@ export class CockpitModule extends LitElement {
       details summary {
         cursor: pointer;
       }
-      li.decision vscode-single-select {
+      li.decision select {
         width: 130px;
         flex: none;
       }
@@ -238,19 +243,18 @@ export class CockpitModule extends LitElement {
             html`<li class="decision">
               <div class="row">
                 <strong class="grow">${entry.title}</strong>
-                <vscode-single-select
+                <select
                   aria-label=${`Status of "${entry.title}"`}
-                  .value=${entry.status}
                   @change=${(e: Event) =>
                     void this.run('decision/status', {
                       moduleId,
                       index,
                       title: entry.title,
-                      status: (e.target as HTMLInputElement).value as DecisionStatus,
+                      status: (e.target as HTMLSelectElement).value as DecisionStatus,
                     })}
                 >
-                  ${STATUSES.map((s) => html`<vscode-option value=${s}>${s}</vscode-option>`)}
-                </vscode-single-select>
+                  ${statusOptions(entry.status)}
+                </select>
               </div>
               <div class="muted meta">${entry.timestamp} · ${entry.author}</div>
               ${
@@ -272,13 +276,12 @@ export class CockpitModule extends LitElement {
           ${field('title', 'Title')} ${field('context', 'Context — why is a decision needed?', true)}
           ${field('decision', 'Decision', true)}
           <div class="row">
-            <vscode-single-select
+            <select
               aria-label="Status"
-              .value=${draft(k('status')) || 'proposed'}
-              @change=${(e: Event) => setDraft(k('status'), (e.target as HTMLInputElement).value)}
+              @change=${(e: Event) => setDraft(k('status'), (e.target as HTMLSelectElement).value)}
             >
-              ${STATUSES.map((s) => html`<vscode-option value=${s}>${s}</vscode-option>`)}
-            </vscode-single-select>
+              ${statusOptions(draft(k('status')) || 'proposed')}
+            </select>
             <vscode-button
               @click=${() =>
                 void this.run(

@@ -56,6 +56,16 @@ export const baseStyles = css`
     overflow: hidden;
     clip: rect(0 0 0 0);
   }
+  /* Native selects in VS Code's dropdown colours (vscode-single-select cost a forced layout per render). */
+  select {
+    font: inherit;
+    color: var(--vscode-dropdown-foreground);
+    background: var(--vscode-dropdown-background);
+    border: 1px solid var(--vscode-dropdown-border, transparent);
+    border-radius: 2px;
+    padding: 2px 4px;
+    color-scheme: light dark;
+  }
   :focus-visible {
     outline: 1px solid var(--vscode-focusBorder);
     outline-offset: 1px;
