@@ -40,17 +40,14 @@ const webview = {
   platform: 'browser',
   format: 'esm',
   target: 'es2022',
+  // Codicons are inlined as SVG markup (webview/shared/icons.ts).
+  loader: { '.svg': 'text' },
 };
 
 const configs = Object.keys(webviewEntries).length > 0 ? [host, webview] : [host];
 
-// The codicon font ships inside dist/webview (a webview may load only from dist/webview and media).
-const codicons = 'node_modules/@vscode/codicons/dist';
-mkdirSync('dist/webview/codicons', { recursive: true });
-for (const file of ['codicon.css', 'codicon.ttf'])
-  copyFileSync(path.join(codicons, file), path.join('dist/webview/codicons', file));
-
 // uPlot's stylesheet is linked by the analytics page (the CSP allows no inline styles).
+mkdirSync('dist/webview', { recursive: true });
 copyFileSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uplot.css');
 
 if (watch) {

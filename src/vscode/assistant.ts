@@ -51,7 +51,7 @@ function serveAssistant(
       ),
     );
   serveView(cockpit, panel, {
-    page: { view: 'assistant', title: TITLE, codicons: true },
+    page: { view: 'assistant', title: TITLE },
     name: 'Assistant view',
     handlers,
     refreshOn: [

@@ -22,8 +22,8 @@ const CONTENT_TYPES: Record<string, string> = { '.js': 'text/javascript', '.css'
 export interface WebviewPageOptions {
   /** Folder name under `webview/`. */
   view: string;
-  /** Links the codicon font, as `webviewHtml` does for views with `<vscode-icon>`. */
-  codicons?: boolean;
+  /** The page carries its script and stylesheets, as `webviewHtml` makes it for views with `inline`. */
+  inline?: boolean;
   /** Extra stylesheets, paths under the repository (`dist/webview/…`, `media/…`). */
   stylesheets?: string[];
 }
@@ -136,9 +136,10 @@ export async function waitFor(condition: () => boolean, timeout = 10_000): Promi
 }
 
 /** The page as webviewHtml builds it, with a stand-in for the VS Code API run before the view. */
-function pageHtml(base: string, options: WebviewPageOptions, bootstrap: unknown): string {
+function pageHtml(base: string, { inline, ...options }: WebviewPageOptions, bootstrap: unknown): string {
   return pageDocument({
     ...options,
+    inline: inline ? (relativePath) => readFileSync(path.join(ROOT, relativePath), 'utf8') : undefined,
     nonce: NONCE,
     source: base,
     title: options.view,

@@ -88,7 +88,7 @@ const answered = {
 describe('Assistant webview in headless Chromium', () => {
   let harness: WebviewHarness;
   before(async () => {
-    harness = await startWebviewHarness({ view: 'assistant', codicons: true });
+    harness = await startWebviewHarness({ view: 'assistant' });
   });
   after(async () => harness?.close());
 

@@ -6,6 +6,7 @@ import type { DashboardSummary, ProfileTree } from '../../src/core/hierarchy.js'
 import { HostClient, RequestError } from '../shared/client.js';
 import { readBootstrap } from '../shared/bootstrap.js';
 import { answerClockProbes } from '../shared/clock.js';
+import { icon, iconButton } from '../shared/icons.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
 import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
@@ -251,33 +252,15 @@ export class CockpitApp extends LitElement {
         ${this.folderPicker(model)}
         ${
           model?.status === 'ready'
-            ? html`<vscode-icon
-                name="list-unordered"
-                action-icon
-                label="Audit trail"
-                title="Audit trail"
-                @click=${() => void this.run('audit/show', {})}
-              ></vscode-icon>`
+            ? iconButton('list-unordered', 'Audit trail', () => void this.run('audit/show', {}))
             : nothing
         }
-        <vscode-icon
-          name="refresh"
-          action-icon
-          label="Refresh"
-          title="Refresh"
-          @click=${() => void this.refresh()}
-        ></vscode-icon>
+        ${iconButton('refresh', 'Refresh', () => void this.refresh())}
       </header>
       ${
         this.error
           ? html`<div class="banner error" role="alert">
-              ${this.error}
-              <vscode-icon
-                name="close"
-                action-icon
-                label="Dismiss"
-                @click=${() => (this.error = undefined)}
-              ></vscode-icon>
+              ${this.error} ${iconButton('close', 'Dismiss', () => (this.error = undefined))}
             </div>`
           : nothing
       }
@@ -424,10 +407,7 @@ export class CockpitApp extends LitElement {
     const active = d.id === profile.activeDashboardId;
     const renameKey = `dashboard:${d.id}`;
     return html`<li class="dashboard ${active ? 'active' : ''}">
-      <vscode-icon
-        name=${active ? 'pass-filled' : 'circle-large-outline'}
-        label=${active ? 'active' : ''}
-      ></vscode-icon>
+      ${active ? icon('pass-filled', 'active') : icon('circle-large')}
       ${
         viewState.value.renaming === renameKey
           ? this.renameField(renameKey, d.name, (name) => this.run('dashboard/update', { id: d.id, name }))
@@ -460,21 +440,8 @@ export class CockpitApp extends LitElement {
     remove: () => Promise<unknown>,
   ): TemplateResult {
     return html`<span class="actions">
-      ${moveIcons}
-      <vscode-icon
-        name="edit"
-        action-icon
-        label=${`Rename ${kind}`}
-        title="Rename"
-        @click=${() => this.startRename(renameKey)}
-      ></vscode-icon>
-      <vscode-icon
-        name="trash"
-        action-icon
-        label=${`Delete ${kind}`}
-        title="Delete"
-        @click=${() => void remove()}
-      ></vscode-icon>
+      ${moveIcons} ${iconButton('edit', `Rename ${kind}`, () => this.startRename(renameKey), 'Rename')}
+      ${iconButton('trash', `Delete ${kind}`, () => void remove(), 'Delete')}
     </span>`;
   }
 
@@ -495,13 +462,7 @@ export class CockpitApp extends LitElement {
     return html`<main aria-label="Active dashboard">
       <div class="row">
         <h2 class="grow">${dashboard.name}</h2>
-        <vscode-icon
-          name="history"
-          action-icon
-          label="Dashboard version history"
-          title="Version history"
-          @click=${() => void this.run('history/show', { resourceType: 'dashboard', resourceId: dashboard.id })}
-        ></vscode-icon>
+        ${iconButton('history', 'Dashboard version history', () => void this.run('history/show', { resourceType: 'dashboard', resourceId: dashboard.id }), 'Version history')}
       </div>
       ${dashboard.description ? html`<p class="muted">${dashboard.description}</p>` : nothing}
       ${model.modules.length === 0 ? html`<div class="empty">No modules yet — add a checklist, a decision log or a file manager below.</div>` : nothing}
@@ -570,13 +531,9 @@ export class CockpitApp extends LitElement {
         if (e.key === 'Enter' && draft(key).trim()) void submit(draft(key).trim());
       }}
     >
-      <vscode-icon
-        slot="content-after"
-        name="add"
-        action-icon
-        label=${placeholder}
-        @click=${() => draft(key).trim() && void submit(draft(key).trim())}
-      ></vscode-icon>
+      <span slot="content-after">
+        ${iconButton('add', placeholder, () => draft(key).trim() && void submit(draft(key).trim()))}
+      </span>
     </vscode-textfield>`;
   }
 
@@ -612,24 +569,10 @@ export class CockpitApp extends LitElement {
 
   private moveIcons(ids: string[], index: number, reorder: (ids: string[]) => Promise<unknown>) {
     return html`${
-      index > 0
-        ? html`<vscode-icon
-            name="arrow-up"
-            action-icon
-            label="Move up"
-            title="Move up"
-            @click=${() => void reorder(swap(ids, index, index - 1))}
-          ></vscode-icon>`
-        : nothing
+      index > 0 ? iconButton('arrow-up', 'Move up', () => void reorder(swap(ids, index, index - 1))) : nothing
     }${
       index < ids.length - 1
-        ? html`<vscode-icon
-            name="arrow-down"
-            action-icon
-            label="Move down"
-            title="Move down"
-            @click=${() => void reorder(swap(ids, index, index + 1))}
-          ></vscode-icon>`
+        ? iconButton('arrow-down', 'Move down', () => void reorder(swap(ids, index, index + 1)))
         : nothing
     }`;
   }

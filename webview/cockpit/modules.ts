@@ -5,6 +5,7 @@ import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { ModuleView } from '../../src/core/hierarchy.js';
+import { icon, iconButton } from '../shared/icons.js';
 import { baseStyles } from '../shared/styles.js';
 import type { Run } from './app.js';
 import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
@@ -110,42 +111,14 @@ export class CockpitModule extends LitElement {
       <div class="row">
         ${renaming ? this.renameField(renameKey) : html`<h3 class="grow">${m.name}</h3>`}
         <vscode-badge>${m.moduleType.replace('_', ' ')}</vscode-badge>
-        ${
-          this.moveUp
-            ? html`<vscode-icon name="arrow-up" action-icon label="Move module up" @click=${this.moveUp}></vscode-icon>`
-            : nothing
-        }
-        ${
-          this.moveDown
-            ? html`<vscode-icon
-                name="arrow-down"
-                action-icon
-                label="Move module down"
-                @click=${this.moveDown}
-              ></vscode-icon>`
-            : nothing
-        }
-        <vscode-icon
-          name="edit"
-          action-icon
-          label="Rename module"
-          @click=${() => {
-            viewState.update({ renaming: renameKey });
-            this.requestUpdate();
-          }}
-        ></vscode-icon>
-        <vscode-icon
-          name="history"
-          action-icon
-          label="Module version history"
-          @click=${() => void this.run('history/show', { resourceType: 'module', resourceId: m.id })}
-        ></vscode-icon>
-        <vscode-icon
-          name="trash"
-          action-icon
-          label="Delete module"
-          @click=${() => void this.run('module/delete', { id: m.id })}
-        ></vscode-icon>
+        ${this.moveUp ? iconButton('arrow-up', 'Move module up', this.moveUp) : nothing}
+        ${this.moveDown ? iconButton('arrow-down', 'Move module down', this.moveDown) : nothing}
+        ${iconButton('edit', 'Rename module', () => {
+          viewState.update({ renaming: renameKey });
+          this.requestUpdate();
+        })}
+        ${iconButton('history', 'Module version history', () => void this.run('history/show', { resourceType: 'module', resourceId: m.id }))}
+        ${iconButton('trash', 'Delete module', () => void this.run('module/delete', { id: m.id }))}
       </div>
       ${this.content()}
     </section>`;
@@ -189,12 +162,7 @@ export class CockpitModule extends LitElement {
                   })}
                 >${item.text}</vscode-checkbox
               >
-              <vscode-icon
-                name="close"
-                action-icon
-                label=${`Remove "${item.text}"`}
-                @click=${() => void this.run('checklist/remove', { moduleId, index, text: item.text })}
-              ></vscode-icon>
+              ${iconButton('close', `Remove "${item.text}"`, () => void this.run('checklist/remove', { moduleId, index, text: item.text }))}
             </li>`,
         )}
       </ul>
@@ -206,7 +174,7 @@ export class CockpitModule extends LitElement {
         @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
         @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && add()}
       >
-        <vscode-icon slot="content-after" name="add" action-icon label="Add item" @click=${add}></vscode-icon>
+        <span slot="content-after">${iconButton('add', 'Add item', add)}</span>
       </vscode-textfield>`;
   }
 
@@ -313,7 +281,7 @@ export class CockpitModule extends LitElement {
         ${files.map(
           (file) =>
             html`<li>
-              <vscode-icon name="file"></vscode-icon>
+              ${icon('file')}
               <button
                 class="file grow"
                 title=${`Open ${file.path}`}
@@ -321,12 +289,7 @@ export class CockpitModule extends LitElement {
               >
                 ${file.label ?? file.path}
               </button>
-              <vscode-icon
-                name="pinned"
-                action-icon
-                label=${`Unpin ${file.path}`}
-                @click=${() => void this.run('file/unpin', { moduleId, path: file.path })}
-              ></vscode-icon>
+              ${iconButton('pinned', `Unpin ${file.path}`, () => void this.run('file/unpin', { moduleId, path: file.path }))}
             </li>`,
         )}
       </ul>

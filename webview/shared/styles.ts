@@ -66,6 +66,30 @@ export const baseStyles = css`
     padding: 2px 4px;
     color-scheme: light dark;
   }
+  /* Inline codicons (icons.ts) and the toolbar buttons that show them, as VS Code's action bars look. */
+  svg.icon {
+    width: 16px;
+    height: 16px;
+    flex: none;
+    vertical-align: text-bottom;
+  }
+  .icon-button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    padding: 3px;
+    border: none;
+    border-radius: 5px;
+    color: inherit;
+    background: none;
+    cursor: pointer;
+  }
+  .icon-button:hover {
+    background: var(--vscode-toolbar-hoverBackground);
+  }
+  .icon-button:active {
+    background: var(--vscode-toolbar-activeBackground, var(--vscode-toolbar-hoverBackground));
+  }
   :focus-visible {
     outline: 1px solid var(--vscode-focusBorder);
     outline-offset: 1px;

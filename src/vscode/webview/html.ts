@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { pageDocument } from './page.js';
 
@@ -15,8 +16,8 @@ export interface ViewPage {
   /** Folder name under `webview/`: loads `dist/webview/<view>.js` as a module. */
   view: string;
   title: string;
-  /** Links the codicon font (needed by `<vscode-icon>`). */
-  codicons?: boolean;
+  /** The page carries its script and stylesheets instead of linking them (see PageDocument.inline). */
+  inline?: boolean;
   /** Extra stylesheets, as paths under the extension (`dist/webview/…` or `media/…`). */
   stylesheets?: string[];
   /** The view's first state, in the page: it renders at once instead of asking after it loads. */
@@ -31,5 +32,19 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     source: webview.cspSource,
     asset: (relativePath) =>
       webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...relativePath.split('/'))).toString(),
+    inline: page.inline ? (relativePath) => extensionFile(extensionUri, relativePath) : undefined,
   });
+}
+
+/** The extension's files do not change while it runs: each is read once (the Cockpit's bundle is ~100 KB). */
+const extensionFiles = new Map<string, string>();
+
+function extensionFile(extensionUri: vscode.Uri, relativePath: string): string {
+  const file = vscode.Uri.joinPath(extensionUri, ...relativePath.split('/')).fsPath;
+  let text = extensionFiles.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, 'utf8');
+    extensionFiles.set(file, text);
+  }
+  return text;
 }

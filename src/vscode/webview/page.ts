@@ -14,23 +14,30 @@ export interface PageDocument {
   view: string;
   /** The URL under which the page loads a file of the extension (`dist/webview/…`, `media/…`). */
   asset(relativePath: string): string;
-  /** Links the codicon font (needed by `<vscode-icon>`). */
-  codicons?: boolean;
   /** Extra stylesheets, paths under the extension (`dist/webview/…`, `media/…`). */
   stylesheets?: readonly string[];
   /** The view's first state, in the page: it renders at once instead of asking after it loads. */
   bootstrap?: unknown;
   /** A script run before the view's (the test harness's stand-in for the VS Code API). */
   prelude?: string;
+  /**
+   * Reads a file of the extension: given, the page carries the view's script and stylesheets
+   * itself instead of linking them. A webview fetches each linked file through its service worker
+   * and the workbench (70–150 ms in code-server), and VS Code shows the page only after its `load`.
+   */
+  inline?: (relativePath: string) => string;
 }
+
+/** What would end or alter the element inlined text is put in; such text is linked instead. */
+const UNSAFE_TO_INLINE = /<\/(?:script|style)|<!--/i;
 
 const escapeAttribute = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * A view's page: a CSP that allows only this load's nonce for scripts and `<style>` elements and the
- * extension's own files for stylesheets, fonts and images (no inline styles or scripts without the
- * nonce; Lit's constructable stylesheets are not inline and pass).
+ * extension's own files for stylesheets and images (no inline styles or scripts without the nonce;
+ * Lit's constructable stylesheets are not inline and pass).
  */
 export function pageDocument(page: PageDocument): string {
   const { nonce, source } = page;
@@ -39,11 +46,21 @@ export function pageDocument(page: PageDocument): string {
     `script-src 'nonce-${nonce}'`,
     `style-src ${source} 'nonce-${nonce}'`,
     `img-src ${source} data:`,
-    `font-src ${source}`,
   ].join('; ');
+  const inlined = (file: string) => {
+    const text = page.inline?.(file);
+    return text === undefined || UNSAFE_TO_INLINE.test(text) ? undefined : text;
+  };
   const stylesheets = ['media/webview.css', ...(page.stylesheets ?? [])]
-    .map((file) => `<link rel="stylesheet" href="${escapeAttribute(page.asset(file))}">`)
+    .map((file) => {
+      const text = inlined(file);
+      return text === undefined
+        ? `<link rel="stylesheet" href="${escapeAttribute(page.asset(file))}">`
+        : `<style nonce="${nonce}">${text}</style>`;
+    })
     .join('\n');
+  const script = `dist/webview/${page.view}.js`;
+  const scriptText = inlined(script);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -52,12 +69,15 @@ export function pageDocument(page: PageDocument): string {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeAttribute(page.title)}</title>
 ${stylesheets}
-${page.codicons ? codiconLinks(escapeAttribute(page.asset('dist/webview/codicons')), nonce) : ''}
 </head>
 <body>
 ${page.prelude === undefined ? '' : `<script nonce="${nonce}">${page.prelude}</script>`}
 ${page.bootstrap === undefined ? '' : bootstrapBlock(page.bootstrap)}
-<script type="module" nonce="${nonce}" src="${escapeAttribute(page.asset(`dist/webview/${page.view}.js`))}"></script>
+${
+  scriptText === undefined
+    ? `<script type="module" nonce="${nonce}" src="${escapeAttribute(page.asset(script))}"></script>`
+    : `<script type="module" nonce="${nonce}">${scriptText}</script>`
+}
 </body>
 </html>`;
 }
@@ -68,18 +88,4 @@ ${page.bootstrap === undefined ? '' : bootstrapBlock(page.bootstrap)}
  */
 function bootstrapBlock(value: unknown): string {
   return `<script type="application/json" id="${BOOTSTRAP_ID}">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
-}
-
-/**
- * The codicon font for `<vscode-icon>`: its `@font-face` in the page (a font declared inside a
- * shadow root is not used), the font preloaded, and the stylesheet each icon links into its shadow
- * root, found by its id and preloaded. Linked as a stylesheet of the page it held the view's
- * script until it arrived (a pending stylesheet blocks scripts). VS Code shows a webview's frame
- * on the page's load event, which the font, requested only once the first icon was laid out, held
- * 60–130 ms past the first render (measured in code-server).
- */
-function codiconLinks(folder: string, nonce: string): string {
-  return `<style nonce="${nonce}">@font-face { font-family: "codicon"; font-display: block; src: url("${folder}/codicon.ttf") format("truetype"); }</style>
-<link rel="preload" href="${folder}/codicon.ttf" as="font" type="font/ttf" crossorigin>
-<link id="vscode-codicon-stylesheet" rel="preload" href="${folder}/codicon.css" as="style">`;
 }
