@@ -462,7 +462,12 @@ export class CockpitApp extends LitElement {
     return html`<main aria-label="Active dashboard">
       <div class="row">
         <h2 class="grow">${dashboard.name}</h2>
-        ${iconButton('history', 'Dashboard version history', () => void this.run('history/show', { resourceType: 'dashboard', resourceId: dashboard.id }), 'Version history')}
+        ${iconButton(
+          'history',
+          'Dashboard version history',
+          () => void this.run('history/show', { resourceType: 'dashboard', resourceId: dashboard.id }),
+          'Version history',
+        )}
       </div>
       ${dashboard.description ? html`<p class="muted">${dashboard.description}</p>` : nothing}
       ${model.modules.length === 0 ? html`<div class="empty">No modules yet — add a checklist, a decision log or a file manager below.</div>` : nothing}

@@ -13,7 +13,10 @@ import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
 type DecisionStatus = 'proposed' | 'accepted' | 'superseded';
 const STATUSES: DecisionStatus[] = ['proposed', 'accepted', 'superseded'];
 
-/** A native select's options with `chosen` selected (`live`: compared with the select itself, so a re-render shows the stored status even after the user picked another). */
+/**
+ * A native select's options with `chosen` selected (`live`: compared with the select itself, so a
+ * re-render shows the stored status even after the user picked another).
+ */
 const statusOptions = (chosen: string) =>
   STATUSES.map((status) => html`<option value=${status} .selected=${live(status === chosen)}>${status}</option>`);
 
@@ -117,7 +120,11 @@ export class CockpitModule extends LitElement {
           viewState.update({ renaming: renameKey });
           this.requestUpdate();
         })}
-        ${iconButton('history', 'Module version history', () => void this.run('history/show', { resourceType: 'module', resourceId: m.id }))}
+        ${iconButton(
+          'history',
+          'Module version history',
+          () => void this.run('history/show', { resourceType: 'module', resourceId: m.id }),
+        )}
         ${iconButton('trash', 'Delete module', () => void this.run('module/delete', { id: m.id }))}
       </div>
       ${this.content()}
@@ -162,7 +169,11 @@ export class CockpitModule extends LitElement {
                   })}
                 >${item.text}</vscode-checkbox
               >
-              ${iconButton('close', `Remove "${item.text}"`, () => void this.run('checklist/remove', { moduleId, index, text: item.text }))}
+              ${iconButton(
+                'close',
+                `Remove "${item.text}"`,
+                () => void this.run('checklist/remove', { moduleId, index, text: item.text }),
+              )}
             </li>`,
         )}
       </ul>
@@ -289,7 +300,11 @@ export class CockpitModule extends LitElement {
               >
                 ${file.label ?? file.path}
               </button>
-              ${iconButton('pinned', `Unpin ${file.path}`, () => void this.run('file/unpin', { moduleId, path: file.path }))}
+              ${iconButton(
+                'pinned',
+                `Unpin ${file.path}`,
+                () => void this.run('file/unpin', { moduleId, path: file.path }),
+              )}
             </li>`,
         )}
       </ul>
