@@ -20,7 +20,7 @@ import trash from '@vscode/codicons/src/icons/trash.svg';
  * (70–150 ms in code-server, and VS Code shows the page only once they have arrived), and no
  * shadow root each.
  */
-const ICONS = {
+const SOURCES = {
   add,
   'arrow-down': arrowDown,
   'arrow-up': arrowUp,
@@ -36,10 +36,12 @@ const ICONS = {
   trash,
 } as const;
 
-export type IconName = keyof typeof ICONS;
+export type IconName = keyof typeof SOURCES;
 
-/** The SVG markup without its root element: the bundled files are the codicons' own sources. */
-const inner = (markup: string) => markup.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '');
+/** Each icon's SVG content without its root element (the bundled files are the codicons' own sources). */
+const ICONS = Object.fromEntries(
+  Object.entries(SOURCES).map(([name, markup]) => [name, markup.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '')]),
+) as Record<IconName, string>;
 
 /** An icon; decorative (hidden from assistive technology) unless it has a `label`. */
 export function icon(name: IconName, label?: string): TemplateResult {
@@ -51,7 +53,7 @@ export function icon(name: IconName, label?: string): TemplateResult {
     aria-label=${label ?? nothing}
     aria-hidden=${label ? nothing : 'true'}
   >
-    ${unsafeSVG(inner(ICONS[name]))}
+    ${unsafeSVG(ICONS[name])}
   </svg>`;
 }
 
