@@ -1,24 +1,26 @@
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import type { CockpitState, RequestMethod, RequestParams, RequestResults } from '../../src/protocol.js';
 import type { DashboardSummary, ProfileTree } from '../../src/core/hierarchy.js';
 import { HostClient, RequestError } from '../shared/client.js';
 import { readBootstrap } from '../shared/bootstrap.js';
 import { answerClockProbes } from '../shared/clock.js';
 import { icon, iconButton } from '../shared/icons.js';
+import { selectOptions } from '../shared/select.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
 import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
 import './modules.js';
 
 const client = new HostClient(vscodeApi());
+answerClockProbes(client);
+
+/** The module types a user can add, as [value, label]. */
 const MODULE_TYPES = [
   ['checklist', 'Checklist'],
   ['decision_log', 'Decision log'],
   ['file_manager', 'File manager'],
 ] as const;
-answerClockProbes(client);
 
 /** The actions module cards may run: a request, then a refresh; failures show in the banner. */
 export type Run = <M extends RequestMethod>(
@@ -280,8 +282,9 @@ export class CockpitApp extends LitElement {
         void this.refresh();
       }}
     >
-      ${model.folders.map(
-        (f) => html`<option value=${f.uri} .selected=${live(f.uri === model.folder?.uri)}>${f.name}</option>`,
+      ${selectOptions(
+        model.folders.map((f) => [f.uri, f.name] as const),
+        model.folder?.uri,
       )}
     </select>`;
   }
@@ -492,12 +495,7 @@ export class CockpitApp extends LitElement {
           aria-label="Module type"
           @change=${(e: Event) => setDraft(typeKey, (e.target as HTMLSelectElement).value)}
         >
-          ${MODULE_TYPES.map(
-            ([value, label]) =>
-              html`<option value=${value} .selected=${live(value === (draft(typeKey) || 'checklist'))}>
-                ${label}
-              </option>`,
-          )}
+          ${selectOptions(MODULE_TYPES, draft(typeKey) || 'checklist')}
         </select>
         <vscode-textfield
           class="grow"

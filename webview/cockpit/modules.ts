@@ -3,9 +3,9 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import type { ModuleView } from '../../src/core/hierarchy.js';
 import { icon, iconButton } from '../shared/icons.js';
+import { selectOptions } from '../shared/select.js';
 import { baseStyles } from '../shared/styles.js';
 import type { Run } from './app.js';
 import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
@@ -13,12 +13,7 @@ import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
 type DecisionStatus = 'proposed' | 'accepted' | 'superseded';
 const STATUSES: DecisionStatus[] = ['proposed', 'accepted', 'superseded'];
 
-/**
- * A native select's options with `chosen` selected (`live`: compared with the select itself, so a
- * re-render shows the stored status even after the user picked another).
- */
-const statusOptions = (chosen: string) =>
-  STATUSES.map((status) => html`<option value=${status} .selected=${live(status === chosen)}>${status}</option>`);
+const STATUS_CHOICES = STATUSES.map((status) => [status, status] as const);
 
 /** One module as a card: typed content for known types, raw JSON (read-only) for the rest. */
 @customElement('cockpit-module')
@@ -232,7 +227,7 @@ export class CockpitModule extends LitElement {
                       status: (e.target as HTMLSelectElement).value as DecisionStatus,
                     })}
                 >
-                  ${statusOptions(entry.status)}
+                  ${selectOptions(STATUS_CHOICES, entry.status)}
                 </select>
               </div>
               <div class="muted meta">${entry.timestamp} · ${entry.author}</div>
@@ -259,7 +254,7 @@ export class CockpitModule extends LitElement {
               aria-label="Status"
               @change=${(e: Event) => setDraft(k('status'), (e.target as HTMLSelectElement).value)}
             >
-              ${statusOptions(draft(k('status')) || 'proposed')}
+              ${selectOptions(STATUS_CHOICES, draft(k('status')) || 'proposed')}
             </select>
             <vscode-button
               @click=${() =>
