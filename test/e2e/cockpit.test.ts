@@ -83,8 +83,8 @@ describe('DevGuide Cockpit in VS Code', () => {
       let app = cockpitApp();
       await app.getByText('has no Cockpit project yet').waitFor(SLOW);
       console.log(`cockpit_first_render_ms=${Math.round(performance.now() - begin)}`);
-      await app.locator('vscode-textfield[aria-label="Project name"] input').fill('E2E project');
-      await app.locator('.card', { hasText: 'vibe_coding' }).locator('vscode-button').click();
+      await app.getByRole('textbox', { name: 'Project name' }).fill('E2E project');
+      await app.locator('.card', { hasText: 'vibe_coding' }).getByRole('button', { name: 'Create' }).click();
       await app.locator('h1', { hasText: 'E2E project' }).waitFor(SLOW);
       assert.deepEqual(await app.locator('section.profile button.profile-name').allInnerTexts(), [
         'Builder',
@@ -118,19 +118,17 @@ describe('DevGuide Cockpit in VS Code', () => {
       await app.locator('main h2', { hasText: 'Plan' }).waitFor(VISIBLE);
 
       const checklist = app.locator('cockpit-module', { hasText: 'Next steps' });
-      const newItem = checklist.locator('vscode-textfield[aria-label="New item"] input');
+      const newItem = checklist.getByRole('textbox', { name: 'New item' });
       await newItem.fill('Write the end-to-end test');
       await newItem.press('Enter');
       await checklist.getByText('Write the end-to-end test').waitFor(VISIBLE);
 
       const decisions = app.locator('cockpit-module', { hasText: 'Decisions' });
       await decisions.locator('summary', { hasText: 'Log a decision' }).click();
-      await decisions.locator('vscode-textfield[aria-label="Title"] input').fill('Use TiDB in production');
-      await decisions
-        .locator('vscode-textarea[aria-label="Context — why is a decision needed?"] textarea')
-        .fill('Team growth');
-      await decisions.locator('vscode-textarea[aria-label="Decision"] textarea').fill('TiDB, MariaDB locally');
-      await decisions.locator('vscode-button', { hasText: 'Add decision' }).click();
+      await decisions.getByRole('textbox', { name: 'Title', exact: true }).fill('Use TiDB in production');
+      await decisions.getByRole('textbox', { name: 'Context — why is a decision needed?' }).fill('Team growth');
+      await decisions.getByRole('textbox', { name: 'Decision', exact: true }).fill('TiDB, MariaDB locally');
+      await decisions.getByRole('button', { name: 'Add decision' }).click();
       await decisions.locator('li.decision', { hasText: 'Use TiDB in production' }).waitFor(VISIBLE);
 
       await reloadWindow();

@@ -321,9 +321,7 @@ describe('DevGuide Cockpit features in VS Code, beside another extension', () =>
       [9000004, false, 'invalid'],
     ]);
 
-    const newItem = app
-      .locator('cockpit-module', { hasText: 'Next steps' })
-      .locator('vscode-textfield[aria-label="New item"] input');
+    const newItem = app.locator('cockpit-module', { hasText: 'Next steps' }).getByRole('textbox', { name: 'New item' });
     await newItem.fill('Still working after the hostile messages');
     await newItem.press('Enter');
     await app.getByText('Still working after the hostile messages').waitFor(VISIBLE);

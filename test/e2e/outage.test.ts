@@ -48,9 +48,7 @@ describe('DevGuide Cockpit when the database stops mid-session', () => {
       await app.locator('h1', { hasText: 'Outage project' }).waitFor(SLOW);
       await app.locator('li.dashboard .dashboard-button', { hasText: 'Plan' }).click();
       const newItem = () =>
-        app
-          .locator('cockpit-module', { hasText: 'Next steps' })
-          .locator('vscode-textfield[aria-label="New item"] input');
+        app.locator('cockpit-module', { hasText: 'Next steps' }).getByRole('textbox', { name: 'New item' });
       await newItem().fill('Typed while the database was down');
 
       await mariadb.stop();
@@ -66,7 +64,7 @@ describe('DevGuide Cockpit when the database stops mid-session', () => {
       const deadline = Date.now() + 120_000;
       while (!(await app.locator('h1', { hasText: 'Outage project' }).isVisible()) && Date.now() < deadline) {
         await app
-          .locator('vscode-button', { hasText: 'Retry' })
+          .getByRole('button', { name: 'Retry' })
           .click({ timeout: 5_000 })
           .catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 2_000));

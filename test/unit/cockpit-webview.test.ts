@@ -139,7 +139,7 @@ describe('Cockpit webview in headless Chromium', () => {
     const cards = app.locator('cockpit-module');
     assert.equal(await cards.count(), 4);
     assert.deepEqual(
-      await cards.locator('vscode-checkbox').evaluateAll((e) => e.map((c) => (c as HTMLInputElement).checked)),
+      await cards.locator('input[type="checkbox"]').evaluateAll((e) => e.map((c) => (c as HTMLInputElement).checked)),
       [true, false],
     );
     assert.match(
@@ -171,7 +171,7 @@ describe('Cockpit webview in headless Chromium', () => {
     await open();
     const app = page.locator('cockpit-app');
     await app.locator('li.dashboard .dashboard-button', { hasText: 'Plan' }).click();
-    await app.locator('cockpit-module vscode-checkbox').nth(1).click();
+    await app.locator('cockpit-module').getByRole('checkbox', { name: 'Changelog written' }).click();
     await app.locator('cockpit-module button.file').click();
     await waitFor(() => received.some((r) => r.method === 'file/open'));
     const sent = (method: string) => received.find((r) => r.method === method)?.params;
@@ -190,8 +190,8 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.equal(await status.inputValue(), 'accepted', 'the select shows the stored status');
     await status.selectOption('superseded');
     await app.getByRole('combobox', { name: 'Module type' }).selectOption({ label: 'Decision log' });
-    await app.locator('vscode-textfield[aria-label="Module name"] input').fill('Risks');
-    await app.locator('vscode-button', { hasText: 'Add module' }).click();
+    await app.getByRole('textbox', { name: 'Module name' }).fill('Risks');
+    await app.getByRole('button', { name: 'Add module' }).click();
     await waitFor(() => received.some((r) => r.method === 'module/create'));
     const sent = (method: string) => received.filter((r) => r.method === method).map((r) => r.params);
     assert.deepEqual(sent('decision/status'), [{ moduleId: 'm2', index: 0, title: 'Use TiDB', status: 'superseded' }]);
@@ -204,9 +204,9 @@ describe('Cockpit webview in headless Chromium', () => {
       throw new CockpitError('invalid', 'configuration.items.2.text: must be at most 500 characters');
     };
     await open();
-    const field = page.locator('cockpit-module').first().locator('vscode-textfield');
-    await field.locator('input').fill('Bump the version');
-    await field.locator('input').press('Enter');
+    const field = page.locator('cockpit-module').first().getByRole('textbox', { name: 'New item' });
+    await field.fill('Bump the version');
+    await field.press('Enter');
     await page.locator('cockpit-app .banner.error').waitFor();
     assert.match(await page.locator('cockpit-app .banner.error').innerText(), /must be at most 500 characters/);
     assert.deepEqual((view.savedState as { drafts: Record<string, string> }).drafts, {
@@ -215,7 +215,7 @@ describe('Cockpit webview in headless Chromium', () => {
     const state = await view.currentState();
     await page.close();
     await open(state);
-    const restored = page.locator('cockpit-module').first().locator('vscode-textfield');
+    const restored = page.locator('cockpit-module').first().getByRole('textbox', { name: 'New item' });
     await page.locator('cockpit-app h1', { hasText: 'Demo project' }).waitFor();
     assert.equal(await restored.evaluate((e) => (e as HTMLInputElement).value), 'Bump the version');
   });
@@ -235,10 +235,10 @@ describe('Cockpit webview in headless Chromium', () => {
     const app = page.locator('cockpit-app');
     await app.getByText('Disconnected').waitFor();
     assert.match(await app.locator('.empty').innerText(), /connection refused/);
-    assert.deepEqual(await app.locator('.empty vscode-button').allInnerTexts(), ['Retry', 'Connect…']);
+    assert.deepEqual(await app.locator('.empty button').allInnerTexts(), ['Retry', 'Connect…']);
     status = 'no-database';
     const before = received.filter((r) => r.method === 'cockpit/state').length;
-    await app.locator('.empty vscode-button', { hasText: 'Retry' }).click();
+    await app.locator('.empty').getByRole('button', { name: 'Retry' }).click();
     await app.getByText('No database configured').waitFor();
     assert.equal(received.filter((r) => r.method === 'cockpit/state').length, before + 1);
   });
@@ -261,8 +261,8 @@ describe('Cockpit webview in headless Chromium', () => {
     await open();
     const app = page.locator('cockpit-app');
     await app.getByText('has no Cockpit project yet').waitFor();
-    await app.locator('vscode-textfield[aria-label="Project name"] input').fill('My app');
-    await app.locator('.card', { hasText: 'vibe_coding' }).locator('vscode-button').click();
+    await app.getByRole('textbox', { name: 'Project name' }).fill('My app');
+    await app.locator('.card', { hasText: 'vibe_coding' }).getByRole('button', { name: 'Create' }).click();
     await waitFor(() => received.some((r) => r.method === 'project/create'));
     assert.deepEqual(received.find((r) => r.method === 'project/create')?.params, {
       folder: folder.uri,

@@ -46,25 +46,10 @@ export const binStyles = css`
   button:hover:not(:disabled) {
     background: var(--vscode-button-secondaryHoverBackground);
   }
-  button.primary,
   button[aria-pressed='true'],
   button[aria-selected='true'] {
     color: var(--vscode-button-foreground);
     background: var(--vscode-button-background);
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
-  }
-  input,
-  select,
-  textarea {
-    font: inherit;
-    color: var(--vscode-input-foreground);
-    background: var(--vscode-input-background);
-    border: 1px solid var(--vscode-input-border, var(--vscode-panel-border));
-    border-radius: 2px;
-    padding: 3px 6px;
   }
   textarea {
     font-family: var(--vscode-editor-font-family);
@@ -125,14 +110,6 @@ export const binStyles = css`
   tr.change.selected {
     color: var(--vscode-list-activeSelectionForeground);
     background: var(--vscode-list-activeSelectionBackground);
-  }
-  .badge {
-    display: inline-block;
-    padding: 0 6px;
-    border-radius: 8px;
-    font-size: 0.85em;
-    color: var(--vscode-badge-foreground);
-    background: var(--vscode-badge-background);
   }
   .verdict.pass {
     color: var(--vscode-testing-iconPassed, var(--vscode-foreground));

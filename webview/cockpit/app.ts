@@ -9,7 +9,7 @@ import { icon, iconButton } from '../shared/icons.js';
 import { selectOptions } from '../shared/select.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
-import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
+import { clearDrafts, draft, draftField, setDraft, viewState } from './drafts.js';
 import './modules.js';
 
 const client = new HostClient(vscodeApi());
@@ -148,7 +148,7 @@ export class CockpitApp extends LitElement {
       .banner {
         margin-bottom: 12px;
       }
-      vscode-textfield {
+      input[type='text'] {
         width: 100%;
       }
       header select {
@@ -296,15 +296,15 @@ export class CockpitApp extends LitElement {
       case 'no-database':
         return html`<div class="empty">
           <p><strong>No database configured</strong> — connect TiDB, MySQL 8 or MariaDB to start.</p>
-          <vscode-button @click=${() => void this.run('database/connect', {})}>Connect…</vscode-button>
+          <button class="primary" @click=${() => void this.run('database/connect', {})}>Connect…</button>
           ${model.message ? html`<p class="muted">${model.message}</p>` : nothing}
         </div>`;
       case 'disconnected':
         return html`<div class="empty">
           <p><strong>Disconnected</strong> — ${model.message}</p>
           <p class="muted">Nothing you typed is lost; it is kept until it is saved.</p>
-          <vscode-button @click=${() => void this.refresh()}>Retry</vscode-button>
-          <vscode-button secondary @click=${() => void this.run('database/connect', {})}>Connect…</vscode-button>
+          <button class="primary" @click=${() => void this.refresh()}>Retry</button>
+          <button class="secondary" @click=${() => void this.run('database/connect', {})}>Connect…</button>
         </div>`;
       case 'no-project':
         return this.noProject(model);
@@ -318,12 +318,13 @@ export class CockpitApp extends LitElement {
     const name = draft(key) || model.folder?.name || '';
     return html`<div class="templates">
       <p><strong>${model.folder?.name}</strong> has no Cockpit project yet. Create one from a workflow template:</p>
-      <vscode-textfield
+      <input
+        type="text"
         aria-label="Project name"
         placeholder="Project name"
         .value=${name}
         @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
-      ></vscode-textfield>
+      />
       ${model.templates.map(
         (t) =>
           html`<div class="card row">
@@ -331,7 +332,8 @@ export class CockpitApp extends LitElement {
               <strong>${t.name}</strong>
               <div class="muted">${t.description ?? ''}</div>
             </div>
-            <vscode-button
+            <button
+              class="primary"
               ?disabled=${this.busy}
               @click=${() =>
                 void this.run(
@@ -343,8 +345,9 @@ export class CockpitApp extends LitElement {
                   },
                   { clear: [key] },
                 )}
-              >Create</vscode-button
             >
+              Create
+            </button>
           </div>`,
       )}
     </div>`;
@@ -497,14 +500,9 @@ export class CockpitApp extends LitElement {
         >
           ${selectOptions(MODULE_TYPES, draft(typeKey) || 'checklist')}
         </select>
-        <vscode-textfield
-          class="grow"
-          aria-label="Module name"
-          placeholder="Module name"
-          .value=${draft(nameKey)}
-          @input=${(e: Event) => setDraft(nameKey, (e.target as HTMLInputElement).value)}
-        ></vscode-textfield>
-        <vscode-button
+        ${draftField(nameKey, 'Module name')}
+        <button
+          class="primary"
           ?disabled=${this.busy}
           @click=${() =>
             void this.run(
@@ -516,28 +514,23 @@ export class CockpitApp extends LitElement {
               },
               { clear: [nameKey] },
             )}
-          >Add module</vscode-button
         >
+          Add module
+        </button>
       </div>
     </main>`;
   }
 
   // ── small building blocks ──
 
-  private addField(key: string, placeholder: string, submit: (value: string) => Promise<unknown>): TemplateResult {
-    return html`<vscode-textfield
-      aria-label=${placeholder}
-      placeholder=${placeholder}
-      .value=${draft(key)}
-      @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
-      @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Enter' && draft(key).trim()) void submit(draft(key).trim());
-      }}
-    >
-      <span slot="content-after">
-        ${iconButton('add', placeholder, () => draft(key).trim() && void submit(draft(key).trim()))}
-      </span>
-    </vscode-textfield>`;
+  private addField(key: string, label: string, submit: (value: string) => Promise<unknown>): TemplateResult {
+    const submitTyped = () => {
+      const value = draft(key).trim();
+      if (value) void submit(value);
+    };
+    return html`<div class="row">
+      ${draftField(key, label, { onEnter: submitTyped })} ${iconButton('add', label, submitTyped)}
+    </div>`;
   }
 
   private startRename(key: string): void {
@@ -554,7 +547,8 @@ export class CockpitApp extends LitElement {
       viewState.update({ renaming: undefined });
       this.requestUpdate();
     };
-    return html`<vscode-textfield
+    return html`<input
+      type="text"
       class="grow"
       aria-label="New name"
       .value=${draft(draftKey) || current}
@@ -567,7 +561,7 @@ export class CockpitApp extends LitElement {
           this.requestUpdate();
         }
       }}
-    ></vscode-textfield>`;
+    />`;
   }
 
   private moveIcons(ids: string[], index: number, reorder: (ids: string[]) => Promise<unknown>) {

@@ -1,3 +1,4 @@
+import { html, type TemplateResult } from 'lit';
 import { PersistentState } from '../shared/state.js';
 import { vscodeApi } from '../shared/vscode-api.js';
 
@@ -28,4 +29,24 @@ export function clearDrafts(...keys: string[]): void {
   const drafts = { ...viewState.value.drafts };
   for (const key of keys) delete drafts[key];
   viewState.update({ drafts });
+}
+
+/**
+ * A text field that keeps what is typed as the draft `key` (so a failed write or a reload loses
+ * nothing); Enter calls `onEnter`. Labelled for screen readers by `label`, which is also the placeholder unless one is given.
+ */
+export function draftField(
+  key: string,
+  label: string,
+  options: { placeholder?: string; onEnter?: () => void } = {},
+): TemplateResult {
+  return html`<input
+    type="text"
+    class="grow"
+    aria-label=${label}
+    placeholder=${options.placeholder ?? label}
+    .value=${draft(key)}
+    @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
+    @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && options.onEnter?.()}
+  />`;
 }

@@ -1,6 +1,3 @@
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ModuleView } from '../../src/core/hierarchy.js';
@@ -8,7 +5,7 @@ import { icon, iconButton } from '../shared/icons.js';
 import { selectOptions } from '../shared/select.js';
 import { baseStyles } from '../shared/styles.js';
 import type { Run } from './app.js';
-import { clearDrafts, draft, setDraft, viewState } from './drafts.js';
+import { clearDrafts, draft, draftField, setDraft, viewState } from './drafts.js';
 
 type DecisionStatus = 'proposed' | 'accepted' | 'superseded';
 const STATUSES: DecisionStatus[] = ['proposed', 'accepted', 'superseded'];
@@ -78,9 +75,18 @@ export class CockpitModule extends LitElement {
         flex-direction: column;
         gap: 6px;
       }
-      vscode-textfield,
-      vscode-textarea {
+      input[type='text'],
+      textarea {
         width: 100%;
+      }
+      textarea {
+        resize: vertical;
+      }
+      label.check {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        cursor: pointer;
       }
       .meta {
         font-size: 0.9em;
@@ -108,7 +114,7 @@ export class CockpitModule extends LitElement {
     return html`<section class="card" aria-label=${m.name}>
       <div class="row">
         ${renaming ? this.renameField(renameKey) : html`<h3 class="grow">${m.name}</h3>`}
-        <vscode-badge>${m.moduleType.replace('_', ' ')}</vscode-badge>
+        <span class="badge">${m.moduleType.replace('_', ' ')}</span>
         ${this.moveUp ? iconButton('arrow-up', 'Move module up', this.moveUp) : nothing}
         ${this.moveDown ? iconButton('arrow-down', 'Move module down', this.moveDown) : nothing}
         ${iconButton('edit', 'Rename module', () => {
@@ -152,18 +158,20 @@ export class CockpitModule extends LitElement {
         ${items.map(
           (item, index) =>
             html`<li>
-              <vscode-checkbox
-                class="grow"
-                .checked=${item.done}
-                @change=${(e: Event) =>
-                  void this.run('checklist/check', {
-                    moduleId,
-                    index,
-                    text: item.text,
-                    done: (e.target as HTMLInputElement).checked,
-                  })}
-                >${item.text}</vscode-checkbox
-              >
+              <label class="check grow">
+                <input
+                  type="checkbox"
+                  .checked=${item.done}
+                  @change=${(e: Event) =>
+                    void this.run('checklist/check', {
+                      moduleId,
+                      index,
+                      text: item.text,
+                      done: (e.target as HTMLInputElement).checked,
+                    })}
+                />
+                ${item.text}
+              </label>
               ${iconButton(
                 'close',
                 `Remove "${item.text}"`,
@@ -173,15 +181,10 @@ export class CockpitModule extends LitElement {
         )}
       </ul>
       ${items.length === 0 ? html`<p class="muted">No items yet.</p>` : nothing}
-      <vscode-textfield
-        aria-label="New item"
-        placeholder="New item — press Enter"
-        .value=${draft(key)}
-        @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
-        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && add()}
-      >
-        <span slot="content-after">${iconButton('add', 'Add item', add)}</span>
-      </vscode-textfield>`;
+      <div class="row">
+        ${draftField(key, 'New item', { placeholder: 'New item — press Enter', onEnter: add })}
+        ${iconButton('add', 'Add item', add)}
+      </div>`;
   }
 
   private decisions(
@@ -198,19 +201,14 @@ export class CockpitModule extends LitElement {
     const k = (field: string) => `decision:${moduleId}:${field}`;
     const field = (name: string, label: string, multiline = false) =>
       multiline
-        ? html`<vscode-textarea
+        ? html`<textarea
             aria-label=${label}
             placeholder=${label}
             rows="2"
             .value=${draft(k(name))}
             @input=${(e: Event) => setDraft(k(name), (e.target as HTMLTextAreaElement).value)}
-          ></vscode-textarea>`
-        : html`<vscode-textfield
-            aria-label=${label}
-            placeholder=${label}
-            .value=${draft(k(name))}
-            @input=${(e: Event) => setDraft(k(name), (e.target as HTMLInputElement).value)}
-          ></vscode-textfield>`;
+          ></textarea>`
+        : draftField(k(name), label);
     return html`<ul>
         ${entries.map(
           (entry, index) =>
@@ -256,7 +254,8 @@ export class CockpitModule extends LitElement {
             >
               ${selectOptions(STATUS_CHOICES, draft(k('status')) || 'proposed')}
             </select>
-            <vscode-button
+            <button
+              class="primary"
               @click=${() =>
                 void this.run(
                   'decision/add',
@@ -269,8 +268,9 @@ export class CockpitModule extends LitElement {
                   },
                   { clear: [k('title'), k('context'), k('decision'), k('status')] },
                 )}
-              >Add decision</vscode-button
             >
+              Add decision
+            </button>
           </div>
         </div>
       </details>`;
@@ -305,17 +305,10 @@ export class CockpitModule extends LitElement {
       </ul>
       ${files.length === 0 ? html`<p class="muted">No pinned files yet.</p>` : nothing}
       <div class="row">
-        <vscode-textfield
-          class="grow"
-          aria-label="Path to pin"
-          placeholder="src/index.ts — press Enter"
-          .value=${draft(key)}
-          @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
-          @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && pinTyped()}
-        ></vscode-textfield>
-        <vscode-button secondary @click=${() => void this.run('file/pin', { moduleId, folder: this.folder })}
-          >Pin file…</vscode-button
-        >
+        ${draftField(key, 'Path to pin', { placeholder: 'src/index.ts — press Enter', onEnter: pinTyped })}
+        <button class="secondary" @click=${() => void this.run('file/pin', { moduleId, folder: this.folder })}>
+          Pin file…
+        </button>
       </div>`;
   }
 
@@ -327,7 +320,8 @@ export class CockpitModule extends LitElement {
       viewState.update({ renaming: undefined });
       this.requestUpdate();
     };
-    return html`<vscode-textfield
+    return html`<input
+      type="text"
       class="grow"
       aria-label="New module name"
       .value=${draft(draftKey) || current}
@@ -338,7 +332,7 @@ export class CockpitModule extends LitElement {
         const name = (draft(draftKey) || current).trim();
         if (name === current || (await this.run('module/rename', { id: this.module.id, name })) !== undefined) done();
       }}
-    ></vscode-textfield>`;
+    />`;
   }
 }
 

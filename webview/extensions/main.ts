@@ -130,14 +130,6 @@ export class CockpitExtensions extends LitElement {
         font-weight: 600;
         color: var(--vscode-descriptionForeground);
       }
-      .badge {
-        display: inline-block;
-        padding: 1px 6px;
-        border-radius: 8px;
-        background: var(--vscode-badge-background);
-        color: var(--vscode-badge-foreground);
-        font-size: 0.85em;
-      }
       .badge.missing {
         background: var(--vscode-inputValidation-warningBackground);
         color: var(--vscode-foreground);
@@ -155,23 +147,12 @@ export class CockpitExtensions extends LitElement {
       button:hover:not(:disabled) {
         background: var(--vscode-button-hoverBackground);
       }
-      button.secondary {
-        color: var(--vscode-button-secondaryForeground);
-        background: var(--vscode-button-secondaryBackground);
-      }
-      button.secondary:hover:not(:disabled) {
-        background: var(--vscode-button-secondaryHoverBackground);
-      }
       button.link {
         background: none;
         border: none;
         color: var(--vscode-textLink-foreground);
         padding: 0;
         text-decoration: underline;
-      }
-      button:disabled {
-        opacity: 0.5;
-        cursor: default;
       }
       button:focus-visible,
       input:focus-visible,
@@ -180,18 +161,8 @@ export class CockpitExtensions extends LitElement {
         outline: 1px solid var(--vscode-focusBorder);
         outline-offset: 1px;
       }
-      input,
-      select,
-      textarea {
-        font: inherit;
-        color: var(--vscode-input-foreground);
-        background: var(--vscode-input-background);
-        border: 1px solid var(--vscode-input-border, transparent);
-        padding: 2px 4px;
-      }
       textarea {
         width: 100%;
-        box-sizing: border-box;
         font-family: var(--vscode-editor-font-family);
         min-height: 8em;
       }
