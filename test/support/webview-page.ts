@@ -127,9 +127,9 @@ export async function startWebviewHarness(options: WebviewPageOptions): Promise<
   };
 }
 
-export async function waitFor(condition: () => boolean, timeout = 10_000): Promise<void> {
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeout = 10_000): Promise<void> {
   const deadline = Date.now() + timeout;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

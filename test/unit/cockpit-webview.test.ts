@@ -199,6 +199,46 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('empties a field once what was typed in it is saved, and keeps it when saving fails', async () => {
+    let fail = false;
+    handlers['checklist/add'] = () => {
+      if (fail) throw new CockpitError('conflict', 'The module changed meanwhile.');
+      return { ok: true };
+    };
+    handlers['decision/add'] = () => ({ ok: true });
+    await open();
+    const card = (name: string) => page.locator('cockpit-module', { hasText: name });
+    const newItem = card('Release checklist').getByRole('textbox', { name: 'New item' });
+    await newItem.fill('Bump the version');
+    await newItem.press('Enter');
+    await waitFor(() => received.some((r) => r.method === 'checklist/add'));
+    await waitFor(async () => (await newItem.inputValue()) === '');
+
+    fail = true;
+    await newItem.fill('Tag the release');
+    await newItem.press('Enter');
+    await page.locator('cockpit-app .banner.error').waitFor();
+    assert.equal(await newItem.inputValue(), 'Tag the release');
+
+    const decisions = card('Decisions');
+    await decisions.locator('summary', { hasText: 'Log a decision' }).click();
+    await decisions.getByRole('textbox', { name: 'Title', exact: true }).fill('Ship on Fridays');
+    await decisions.getByRole('textbox', { name: 'Decision', exact: true }).fill('No');
+    await decisions.getByRole('button', { name: 'Add decision' }).click();
+    await waitFor(() => received.some((r) => r.method === 'decision/add'));
+    // The form closes once the decision is logged; opened again, it is empty.
+    await waitFor(
+      async () =>
+        !(await decisions
+          .locator('details')
+          .last()
+          .evaluate((d) => (d as HTMLDetailsElement).open)),
+    );
+    await decisions.locator('summary', { hasText: 'Log a decision' }).click();
+    assert.equal(await decisions.getByRole('textbox', { name: 'Title', exact: true }).inputValue(), '');
+    assert.equal(await decisions.getByRole('textbox', { name: 'Decision', exact: true }).inputValue(), '');
+  });
+
   it('keeps typed input in state when the write fails, and restores it after a reload', async () => {
     handlers['checklist/add'] = () => {
       throw new CockpitError('invalid', 'configuration.items.2.text: must be at most 500 characters');
