@@ -3,12 +3,13 @@
  * remote, else a new project instantiated from a workflow template (profiles, dashboards and
  * modules in ONE transaction — a failure leaves nothing behind).
  */
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { asc, eq, isNotNull, sql } from 'drizzle-orm';
 import * as z from 'zod';
 import type { Db } from '../db/connection.js';
+import { poolOf, withNamedLock } from '../db/lock.js';
 import { dashboards, modules, profiles, projects, templates, versionHistory } from '../db/schema/index.js';
 import { resolveActor } from './actor.js';
 import { audited } from './audit.js';
@@ -101,6 +102,31 @@ export async function ensureFolderProject(
   const hints = await folderHints(folder);
   const found = await findProject(db, hints);
   if (found) return found;
+  // Two windows, or a window and `cockpit capture`, may meet a new folder at once: they take turns
+  // (per repository, link or path), and the second finds the project — or the link — the first made.
+  const identity =
+    hints.linkedProjectId ?? (hints.gitRepository ? normalizeRepository(hints.gitRepository) : path.resolve(folder));
+  return withNamedLock(
+    poolOf(db),
+    `cockpit_project_${hash('sha256', identity, 'hex').slice(0, 40)}`,
+    {
+      timeoutSeconds: 30,
+      busyMessage: `Another window or process has been creating the project of ${folder} for 30 seconds; try again.`,
+    },
+    async () => {
+      const current = await folderHints(folder);
+      return (await findProject(db, current)) ?? createFolderProject(db, folder, current, actor);
+    },
+  );
+}
+
+/** A new project for a folder that has none (ensureFolderProject, holding the folder's lock). */
+async function createFolderProject(
+  db: Db,
+  folder: string,
+  hints: { linkedProjectId?: string; gitRepository?: string },
+  actor: string | undefined,
+): Promise<{ project: Project; matchedBy: FolderMatch }> {
   const { linkedProjectId, gitRepository: remote } = hints;
   const owner = actor ?? (await resolveActor(folder));
   const project: Project = {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { readMigrationFiles, type MigrationMeta } from 'drizzle-orm/migrator';
 import type { Database } from './connection.js';
+import { withNamedLock } from './lock.js';
 import { ensureMonthlyPartitions } from './partitions.js';
 import { seed } from './seed.js';
 import { applyTidbExtras } from './tidb.js';
@@ -174,19 +175,14 @@ export async function currentVersion(
   return version;
 }
 
-async function withLock<T>(database: Database, work: () => Promise<T>): Promise<T> {
-  const connection = await database.pool.getConnection();
-  try {
-    const [rows] = await connection.query('SELECT GET_LOCK(?, 120) AS locked', [LOCK_NAME]);
-    if ((rows as Array<{ locked: number | null }>)[0]?.locked !== 1) {
-      throw new Error('Another process has been migrating this database for 2 minutes; try again later.');
-    }
-    try {
-      return await work();
-    } finally {
-      await connection.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
-    }
-  } finally {
-    connection.release();
-  }
+function withLock<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  return withNamedLock(
+    database.pool,
+    LOCK_NAME,
+    {
+      timeoutSeconds: 120,
+      busyMessage: 'Another process has been migrating this database for 2 minutes; try again later.',
+    },
+    work,
+  );
 }

@@ -590,6 +590,49 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     await assert.rejects(ensureFolderProject(database.db, broken, 'dev@example.com'), /projectId/);
   });
 
+  it('makes one project when several windows meet a new folder at once', async () => {
+    // Two clones of one repository (remote in two URL forms), one of them opened ten times more:
+    // more callers than a pool has connections (5), which must not starve the one holding the lock.
+    const clone = newRepository();
+    git(clone, 'remote', 'add', 'origin', 'git@example.com:team/shared.git');
+    const otherClone = newRepository();
+    git(otherClone, 'remote', 'add', 'origin', 'https://example.com/team/shared');
+    // Its own pool, as another window's process has.
+    const otherWindow = await connect(database.config, { retries: 0 });
+    try {
+      const byRemote = await Promise.all([
+        ensureFolderProject(database.db, clone, 'a@example.com'),
+        ensureFolderProject(otherWindow.db, otherClone, 'b@example.com'),
+        ...Array.from({ length: 10 }, (_, i) =>
+          ensureFolderProject(i % 2 ? database.db : otherWindow.db, clone, 'c@example.com'),
+        ),
+      ]);
+      assert.equal(new Set(byRemote.map((r) => r.project.id)).size, 1);
+      assert.deepEqual(byRemote.filter((r) => r.matchedBy === 'created').length, 1);
+      const [shared] = (await database.pool.query(
+        "SELECT COUNT(*) AS n FROM projects WHERE git_repository LIKE '%example.com%team/shared%'",
+      )) as unknown as [Array<{ n: number | string }>];
+      assert.equal(Number(shared[0]!.n), 1);
+
+      // No remote: the first one links the folder, the others find it by that link.
+      const plain = tempDir('plain');
+      const byLink = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => ensureFolderProject(i % 2 ? database.db : otherWindow.db, plain)),
+      );
+      const ids = new Set(byLink.map((r) => r.project.id));
+      assert.equal(ids.size, 1);
+      assert.deepEqual(JSON.parse(readFileSync(path.join(plain, '.vscode/cockpit.json'), 'utf8')), {
+        projectId: [...ids][0],
+      });
+      const [named] = (await database.pool.query('SELECT COUNT(*) AS n FROM projects WHERE name = ?', [
+        path.basename(plain),
+      ])) as unknown as [Array<{ n: number | string }>];
+      assert.equal(Number(named[0]!.n), 1);
+    } finally {
+      await otherWindow.close();
+    }
+  });
+
   it('correlates a file across the filesystem, git and the database', async () => {
     const root = newRepository();
     write(root, 'doc.md', '1');
