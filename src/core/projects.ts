@@ -102,8 +102,49 @@ export async function ensureFolderProject(
   const hints = await folderHints(folder);
   const found = await findProject(db, hints);
   if (found) return found;
-  // Two windows, or a window and `cockpit capture`, may meet a new folder at once: they take turns
-  // (per repository, link or path), and the second finds the project — or the link — the first made.
+  return deciding(db, folder, hints, async (current) => {
+    return (await findProject(db, current)) ?? createFolderProject(db, folder, current, actor);
+  });
+}
+
+/**
+ * The Cockpit's "Create" for a folder: a project from a workflow template with the folder's remote,
+ * and — without a remote, where `writeLink` allows — a `.vscode/cockpit.json` link (a link that cannot
+ * be written is reported, not thrown: the project exists). If the folder got a project meanwhile
+ * (another window, a capture), that one is returned instead of making a second.
+ */
+export async function createFolderProjectFromTemplate(
+  db: Db,
+  actor: string,
+  folder: string,
+  input: { name: string; template: string; writeLink: boolean },
+): Promise<{ projectId: string; created: boolean; linkError?: string }> {
+  return deciding(db, folder, await folderHints(folder), async (hints) => {
+    const existing = await findProject(db, hints);
+    if (existing) return { projectId: existing.project.id, created: false };
+    const gitRepository = hints.gitRepository ? normalizeRemoteUrl(hints.gitRepository) : undefined;
+    const { projectId } = await createProjectFromTemplate(db, actor, { ...input, gitRepository });
+    if (gitRepository || !input.writeLink) return { projectId, created: true };
+    const linkError = await writeProjectLink(folder, projectId).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    return { projectId, created: true, ...(linkError && { linkError }) };
+  });
+}
+
+/**
+ * Runs `decide` holding the database lock of the folder's project identity (its link, else its
+ * repository, else its path), with the folder's hints read again under it: two windows, or a window
+ * and `cockpit capture`, that meet a folder without a project at once take turns, and the second
+ * finds the project — or the link — the first made.
+ */
+function deciding<T>(
+  db: Db,
+  folder: string,
+  hints: { linkedProjectId?: string; gitRepository?: string },
+  decide: (current: { linkedProjectId?: string; gitRepository?: string }) => Promise<T>,
+): Promise<T> {
   const identity =
     hints.linkedProjectId ?? (hints.gitRepository ? normalizeRepository(hints.gitRepository) : path.resolve(folder));
   return withNamedLock(
@@ -113,10 +154,7 @@ export async function ensureFolderProject(
       timeoutSeconds: 30,
       busyMessage: `Another window or process has been creating the project of ${folder} for 30 seconds; try again.`,
     },
-    async () => {
-      const current = await folderHints(folder);
-      return (await findProject(db, current)) ?? createFolderProject(db, folder, current, actor);
-    },
+    async () => decide(await folderHints(folder)),
   );
 }
 

@@ -23,7 +23,7 @@ import {
   FolderWatcher,
   GitShaResolver,
 } from '../../src/core/watcher/index.js';
-import { ensureFolderProject, findFolderProject } from '../../src/core/projects.js';
+import { createFolderProjectFromTemplate, ensureFolderProject, findFolderProject } from '../../src/core/projects.js';
 import { captureRowId, captureTuple, type CaptureRow } from '../../src/core/watcher/rows.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
@@ -631,6 +631,36 @@ describe('file watcher and capture (real files, real MariaDB)', () => {
     } finally {
       await otherWindow.close();
     }
+  });
+
+  it("creates from a template only when the folder still has no project (another window's is shown instead)", async () => {
+    const clone = newRepository();
+    git(clone, 'remote', 'add', 'origin', 'https://example.com/team/templated.git');
+    const captured = await ensureFolderProject(database.db, clone, 'a@example.com');
+    const fromTemplate = await createFolderProjectFromTemplate(database.db, 'b@example.com', clone, {
+      name: 'Mine',
+      template: 'vibe_coding',
+      writeLink: true,
+    });
+    assert.deepEqual(fromTemplate, { projectId: captured.project.id, created: false });
+
+    // A window's "Create" and captures of a folder without a remote, at once: one project, linked.
+    const plain = tempDir('plain');
+    const results = await Promise.all([
+      createFolderProjectFromTemplate(database.db, 'b@example.com', plain, {
+        name: 'Planned',
+        template: 'vibe_coding',
+        writeLink: true,
+      }),
+      ...Array.from({ length: 3 }, () =>
+        ensureFolderProject(database.db, plain).then((r) => ({ projectId: r.project.id, created: false })),
+      ),
+    ]);
+    const ids = new Set(results.map((r) => r.projectId));
+    assert.equal(ids.size, 1);
+    assert.deepEqual(JSON.parse(readFileSync(path.join(plain, '.vscode/cockpit.json'), 'utf8')), {
+      projectId: [...ids][0],
+    });
   });
 
   it('correlates a file across the filesystem, git and the database', async () => {

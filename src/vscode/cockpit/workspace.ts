@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveActor } from '../../core/actor.js';
-import { normalizeRemoteUrl, originOf } from '../../core/git.js';
-import { createProjectFromTemplate, findFolderProject, writeProjectLink, type Project } from '../../core/projects.js';
+import { createFolderProjectFromTemplate, findFolderProject, type Project } from '../../core/projects.js';
 import type { Db } from '../../db/connection.js';
 import type { CockpitFolder } from '../../protocol.js';
 import type { Cockpit } from '../context.js';
@@ -71,18 +70,18 @@ export class CockpitWorkspace implements vscode.Disposable {
    * `.vscode/cockpit.json` link (trusted workspaces only) so it is found again.
    */
   async createProject(db: Db, folder: vscode.WorkspaceFolder, template: string, name: string): Promise<string> {
-    const remote = await originOf(folder.uri.fsPath);
-    const gitRepository = remote ? normalizeRemoteUrl(remote) : undefined;
     const actor = await this.actor(folder);
-    const { projectId } = await createProjectFromTemplate(db, actor, { name, template, gitRepository });
-    if (!gitRepository && vscode.workspace.isTrusted) {
-      try {
-        await writeProjectLink(folder.uri.fsPath, projectId);
-      } catch (error) {
-        this.cockpit.log.warn(`Could not write .vscode/cockpit.json in ${folder.name}: ${(error as Error).message}`);
-      }
-    }
-    this.cockpit.log.info(`Created project "${name}" (${projectId}) for ${folder.name} from template ${template}.`);
+    const { projectId, created, linkError } = await createFolderProjectFromTemplate(db, actor, folder.uri.fsPath, {
+      name,
+      template,
+      writeLink: vscode.workspace.isTrusted,
+    });
+    if (linkError) this.cockpit.log.warn(`Could not write .vscode/cockpit.json in ${folder.name}: ${linkError}`);
+    this.cockpit.log.info(
+      created
+        ? `Created project "${name}" (${projectId}) for ${folder.name} from template ${template}.`
+        : `${folder.name} got a project (${projectId}) in another window meanwhile: showing it instead of creating one.`,
+    );
     this.fire('project');
     this.cockpit.folderProjects.fire();
     return projectId;
