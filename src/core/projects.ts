@@ -102,9 +102,12 @@ export async function ensureFolderProject(
   const hints = await folderHints(folder);
   const found = await findProject(db, hints);
   if (found) return found;
-  return deciding(db, folder, hints, async (current) => {
-    return (await findProject(db, current)) ?? createFolderProject(db, folder, current, actor);
-  });
+  return deciding(
+    db,
+    folder,
+    hints,
+    async (current) => (await findProject(db, current)) ?? createFolderProject(db, folder, current, actor),
+  );
 }
 
 /**
@@ -123,7 +126,8 @@ export async function createFolderProjectFromTemplate(
     const existing = await findProject(db, hints);
     if (existing) return { projectId: existing.project.id, created: false };
     const gitRepository = hints.gitRepository ? normalizeRemoteUrl(hints.gitRepository) : undefined;
-    const { projectId } = await createProjectFromTemplate(db, actor, { ...input, gitRepository });
+    const { name, template } = input;
+    const { projectId } = await createProjectFromTemplate(db, actor, { name, template, gitRepository });
     if (gitRepository || !input.writeLink) return { projectId, created: true };
     const linkError = await writeProjectLink(folder, projectId).then(
       () => undefined,

@@ -67,7 +67,8 @@ export class CockpitWorkspace implements vscode.Disposable {
 
   /**
    * Creates the folder's project from a template. A folder without a git remote gets a
-   * `.vscode/cockpit.json` link (trusted workspaces only) so it is found again.
+   * `.vscode/cockpit.json` link (trusted workspaces only) so it is found again. If another window
+   * gave the folder a project meanwhile, that one's id is returned and nothing is created.
    */
   async createProject(db: Db, folder: vscode.WorkspaceFolder, template: string, name: string): Promise<string> {
     const actor = await this.actor(folder);
