@@ -239,6 +239,48 @@ describe('Cockpit webview in headless Chromium', () => {
     assert.equal(await decisions.getByRole('textbox', { name: 'Decision', exact: true }).inputValue(), '');
   });
 
+  it('renames inline: Enter saves a changed name, a failed save keeps what was typed, Escape ends it', async () => {
+    handlers['dashboard/update'] = () => ({ ok: true });
+    let renameFails = true;
+    handlers['module/rename'] = () => {
+      if (renameFails) throw new CockpitError('invalid', 'name: must be at most 200 characters');
+      return { ok: true };
+    };
+    await open();
+    const app = page.locator('cockpit-app');
+    await app.locator('li.dashboard.active').getByRole('button', { name: 'Rename dashboard' }).click();
+    const dashboardName = app.getByRole('textbox', { name: 'New name' });
+    assert.equal(await dashboardName.inputValue(), 'Ship');
+    await dashboardName.fill('Release');
+    await dashboardName.press('Enter');
+    await waitFor(() => received.some((r) => r.method === 'dashboard/update'));
+    await app.getByRole('textbox', { name: 'New name' }).waitFor({ state: 'detached' });
+    assert.deepEqual(received.find((r) => r.method === 'dashboard/update')?.params, { id: 'd2', name: 'Release' });
+
+    const card = app.locator('cockpit-module').first(); // Release checklist (its heading is the field while renaming)
+    await card.getByRole('button', { name: 'Rename module' }).click();
+    const moduleName = card.getByRole('textbox', { name: 'New module name' });
+    await moduleName.fill('Launch checklist');
+    await moduleName.press('Enter');
+    await page.locator('cockpit-app .banner.error').waitFor();
+    assert.equal(await moduleName.inputValue(), 'Launch checklist');
+    renameFails = false;
+    await moduleName.press('Enter');
+    await moduleName.waitFor({ state: 'detached' });
+    assert.deepEqual(
+      received.filter((r) => r.method === 'module/rename').map((r) => r.params),
+      [
+        { id: 'm1', name: 'Launch checklist' },
+        { id: 'm1', name: 'Launch checklist' },
+      ],
+    );
+
+    await card.getByRole('button', { name: 'Rename module' }).click();
+    await card.getByRole('textbox', { name: 'New module name' }).press('Escape');
+    await card.getByRole('textbox', { name: 'New module name' }).waitFor({ state: 'detached' });
+    assert.equal(received.filter((r) => r.method === 'module/rename').length, 2);
+  });
+
   it('keeps typed input in state when the write fails, and restores it after a reload', async () => {
     handlers['checklist/add'] = () => {
       throw new CockpitError('invalid', 'configuration.items.2.text: must be at most 500 characters');

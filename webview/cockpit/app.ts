@@ -9,7 +9,7 @@ import { icon, iconButton } from '../shared/icons.js';
 import { selectOptions } from '../shared/select.js';
 import { baseStyles } from '../shared/styles.js';
 import { vscodeApi } from '../shared/vscode-api.js';
-import { clearDrafts, draft, draftField, setDraft, viewState } from './drafts.js';
+import { clearDrafts, draft, draftField, renameField, setDraft, viewState } from './drafts.js';
 import './modules.js';
 
 const client = new HostClient(vscodeApi());
@@ -315,16 +315,9 @@ export class CockpitApp extends LitElement {
 
   private noProject(model: CockpitState): TemplateResult {
     const key = 'project:name';
-    const name = draft(key) || model.folder?.name || '';
     return html`<div class="templates">
       <p><strong>${model.folder?.name}</strong> has no Cockpit project yet. Create one from a workflow template:</p>
-      <input
-        type="text"
-        aria-label="Project name"
-        placeholder="Project name"
-        .value=${name}
-        @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
-      />
+      ${draftField(key, 'Project name', { fallback: model.folder?.name })}
       ${model.templates.map(
         (t) =>
           html`<div class="card row">
@@ -538,30 +531,15 @@ export class CockpitApp extends LitElement {
     this.requestUpdate();
   }
 
+  /** An emptied name ends the renaming as Escape does. */
   private renameField(key: string, current: string, save: (name: string) => Promise<unknown>): TemplateResult {
-    const draftKey = `rename:${key}`;
-    const finish = async () => {
-      const value = (draft(draftKey) || current).trim();
-      if (value && value !== current && (await save(value)) === undefined) return; // keep the draft on failure
-      clearDrafts(draftKey);
-      viewState.update({ renaming: undefined });
-      this.requestUpdate();
-    };
-    return html`<input
-      type="text"
-      class="grow"
-      aria-label="New name"
-      .value=${draft(draftKey) || current}
-      @input=${(e: Event) => setDraft(draftKey, (e.target as HTMLInputElement).value)}
-      @keydown=${(e: KeyboardEvent) => {
-        if (e.key === 'Enter') void finish();
-        if (e.key === 'Escape') {
-          clearDrafts(draftKey);
-          viewState.update({ renaming: undefined });
-          this.requestUpdate();
-        }
-      }}
-    />`;
+    return renameField(
+      key,
+      current,
+      'New name',
+      (name) => (name ? save(name) : Promise.resolve(true)),
+      () => this.requestUpdate(),
+    );
   }
 
   private moveIcons(ids: string[], index: number, reorder: (ids: string[]) => Promise<unknown>) {

@@ -32,21 +32,54 @@ export function clearDrafts(...keys: string[]): void {
 }
 
 /**
- * A text field that keeps what is typed as the draft `key` (so a failed write or a reload loses
- * nothing); Enter calls `onEnter`. Labelled for screen readers by `label`, which is also the placeholder unless one is given.
+ * A text field that keeps what is typed as the draft `key`, so a failed write or a reload loses
+ * nothing; until something is typed it shows `fallback`. `label` names it for screen readers and is
+ * its placeholder unless one is given. Enter calls `onEnter`, Escape `onEscape`.
  */
 export function draftField(
   key: string,
   label: string,
-  options: { placeholder?: string; onEnter?: () => void } = {},
+  options: { placeholder?: string; fallback?: string; onEnter?: () => void; onEscape?: () => void } = {},
 ): TemplateResult {
   return html`<input
     type="text"
     class="grow"
     aria-label=${label}
     placeholder=${options.placeholder ?? label}
-    .value=${draft(key)}
+    .value=${draft(key) || (options.fallback ?? '')}
     @input=${(e: Event) => setDraft(key, (e.target as HTMLInputElement).value)}
-    @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && options.onEnter?.()}
+    @keydown=${(e: KeyboardEvent) => {
+      if (e.key === 'Enter') options.onEnter?.();
+      if (e.key === 'Escape') options.onEscape?.();
+    }}
   />`;
+}
+
+/**
+ * The inline rename field of `key` (`profile:<id>`, `dashboard:<id>`, `module:<id>`), showing
+ * `current` until something is typed. Enter saves a changed name and ends the renaming unless the
+ * save fails (`save` resolves undefined: the typed name stays); Escape ends it. `ended` re-renders.
+ */
+export function renameField(
+  key: string,
+  current: string,
+  label: string,
+  save: (name: string) => Promise<unknown>,
+  ended: () => void,
+): TemplateResult {
+  const draftKey = `rename:${key}`;
+  const end = () => {
+    clearDrafts(draftKey);
+    viewState.update({ renaming: undefined });
+    ended();
+  };
+  return draftField(draftKey, label, {
+    placeholder: '',
+    fallback: current,
+    onEscape: end,
+    onEnter: async () => {
+      const name = (draft(draftKey) || current).trim();
+      if (name === current || (await save(name)) !== undefined) end();
+    },
+  });
 }

@@ -5,7 +5,7 @@ import { icon, iconButton } from '../shared/icons.js';
 import { selectOptions } from '../shared/select.js';
 import { baseStyles } from '../shared/styles.js';
 import type { Run } from './app.js';
-import { clearDrafts, draft, draftField, setDraft, viewState } from './drafts.js';
+import { draft, draftField, renameField, setDraft, viewState } from './drafts.js';
 
 type DecisionStatus = 'proposed' | 'accepted' | 'superseded';
 const STATUSES: DecisionStatus[] = ['proposed', 'accepted', 'superseded'];
@@ -113,7 +113,17 @@ export class CockpitModule extends LitElement {
     const renaming = viewState.value.renaming === renameKey;
     return html`<section class="card" aria-label=${m.name}>
       <div class="row">
-        ${renaming ? this.renameField(renameKey) : html`<h3 class="grow">${m.name}</h3>`}
+        ${
+          renaming
+            ? renameField(
+                renameKey,
+                m.name,
+                'New module name',
+                (name) => this.run('module/rename', { id: m.id, name }),
+                () => this.requestUpdate(),
+              )
+            : html`<h3 class="grow">${m.name}</h3>`
+        }
         <span class="badge">${m.moduleType.replace('_', ' ')}</span>
         ${this.moveUp ? iconButton('arrow-up', 'Move module up', this.moveUp) : nothing}
         ${this.moveDown ? iconButton('arrow-down', 'Move module down', this.moveDown) : nothing}
@@ -310,29 +320,6 @@ export class CockpitModule extends LitElement {
           Pin file…
         </button>
       </div>`;
-  }
-
-  private renameField(key: string): TemplateResult {
-    const draftKey = `rename:${key}`;
-    const current = this.module.name;
-    const done = () => {
-      clearDrafts(draftKey);
-      viewState.update({ renaming: undefined });
-      this.requestUpdate();
-    };
-    return html`<input
-      type="text"
-      class="grow"
-      aria-label="New module name"
-      .value=${draft(draftKey) || current}
-      @input=${(e: Event) => setDraft(draftKey, (e.target as HTMLInputElement).value)}
-      @keydown=${async (e: KeyboardEvent) => {
-        if (e.key === 'Escape') done();
-        if (e.key !== 'Enter') return;
-        const name = (draft(draftKey) || current).trim();
-        if (name === current || (await this.run('module/rename', { id: this.module.id, name })) !== undefined) done();
-      }}
-    />`;
   }
 }
 
